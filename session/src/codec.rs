@@ -576,7 +576,7 @@ mod tests {
             VALID.replace(r#""visits":3"#, r#""visits":-3"#),
             format!("{VALID}x"),
             "[]".to_owned(),
-            "{".repeat(10_000),
+            format!("{{\"deep\":{}", "[".repeat(2_000)),
         ];
         for payload in cases {
             assert!(matches!(decode_payload(&payload, NOW), Err(Invalid::Claims(_))), "{payload}");
