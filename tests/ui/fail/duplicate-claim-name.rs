@@ -1,0 +1,10 @@
+use paseto_session::Session;
+
+#[derive(Session, Clone)]
+struct User {
+    level: u8,
+    #[session(rename = "level")]
+    rank: u8,
+}
+
+fn main() {}

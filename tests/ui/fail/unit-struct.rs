@@ -1,0 +1,6 @@
+use paseto_session::Session;
+
+#[derive(Session, Clone)]
+struct User;
+
+fn main() {}
