@@ -9,8 +9,8 @@ use axum::Router;
 use axum::http::{Method, StatusCode};
 use axum::routing::get;
 use paseto_session::{
-    ConfigError, Key, Keyring, MemoryStore, Session, SessionConfig, SessionError,
-    SessionLayer, Sessions, SkipRotation,
+    ConfigError, Key, Keyring, MemoryStore, Session, SessionConfig, SessionError, SessionLayer,
+    Sessions, SkipRotation,
 };
 use support::{Reply, TestClock, get as get_with, send};
 
@@ -31,7 +31,12 @@ async fn login(
     sessions: Sessions<User>,
     axum::extract::Path(id): axum::extract::Path<u64>,
 ) -> Result<&'static str, SessionError> {
-    sessions.start(User { id, name: format!("user {id}") }).await?;
+    sessions
+        .start(User {
+            id,
+            name: format!("user {id}"),
+        })
+        .await?;
     Ok("welcome")
 }
 
@@ -44,7 +49,12 @@ async fn maybe(user: Option<User>) -> String {
 }
 
 async fn rename(sessions: Sessions<User>, user: User) -> Result<&'static str, SessionError> {
-    sessions.update(User { name: "renamed".to_owned(), ..user }).await?;
+    sessions
+        .update(User {
+            name: "renamed".to_owned(),
+            ..user
+        })
+        .await?;
     Ok("renamed")
 }
 
@@ -146,7 +156,10 @@ async fn a_route_that_does_not_read_the_session_still_rotates_it() {
     assert_ne!(second, first);
 
     clock.advance(GRACE + Duration::from_secs(1));
-    assert_eq!(visit(&app, "/me", &first).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &first).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -159,10 +172,17 @@ async fn a_spent_token_after_the_grace_period_revokes_its_family() {
     clock.advance(GRACE + Duration::from_secs(1));
     let replay = visit(&app, "/me", &first).await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(replay.cookie(COOKIE).as_deref(), Some(""), "a refused cookie is deleted");
+    assert_eq!(
+        replay.cookie(COOKIE).as_deref(),
+        Some(""),
+        "a refused cookie is deleted"
+    );
 
     // The thief's replay logged the victim out too: the newest token is dead.
-    assert_eq!(visit(&app, "/me", &third).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &third).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -194,7 +214,10 @@ async fn sixteen_concurrent_requests_with_one_token_all_succeed() {
     let replies: Vec<Reply> = futures_join(requests).await;
 
     assert!(replies.iter().all(|reply| reply.status == StatusCode::OK));
-    let fresh: Vec<String> = replies.iter().filter_map(|reply| reply.cookie(COOKIE)).collect();
+    let fresh: Vec<String> = replies
+        .iter()
+        .filter_map(|reply| reply.cookie(COOKIE))
+        .collect();
     assert_eq!(fresh.len(), 16, "every answer carries a current token");
 
     // One family: after the grace period every answer's token still works.
@@ -220,7 +243,10 @@ async fn the_idle_timeout_ends_a_session_without_requests() {
     let token = log_in(&app, 1).await;
 
     clock.advance(IDLE + Duration::from_secs(31));
-    assert_eq!(visit(&app, "/me", &token).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -239,7 +265,10 @@ async fn activity_renews_the_idle_timeout_but_never_the_absolute_one() {
 
     // ...until the absolute timeout since login passes.
     clock.advance(ABSOLUTE - elapsed + Duration::from_secs(31));
-    assert_eq!(visit(&app, "/me", &token).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -254,8 +283,14 @@ async fn logout_makes_every_copy_of_the_cookie_useless() {
     assert!(reply.set_cookies()[0].contains("Max-Age=0"));
 
     // Copies kept by an attacker, even within the grace period, are refused.
-    assert_eq!(visit(&app, "/me", &current).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(visit(&app, "/me", &token).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &current).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        visit(&app, "/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -269,9 +304,18 @@ async fn logout_everywhere_ends_every_session_of_the_subject_only() {
     let reply = visit(&app, "/logout-everywhere", &laptop).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
-    assert_eq!(visit(&app, "/me", &phone).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(visit(&app, "/me", &laptop).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(visit(&app, "/me", &someone_else).await.status, StatusCode::OK);
+    assert_eq!(
+        visit(&app, "/me", &phone).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        visit(&app, "/me", &laptop).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        visit(&app, "/me", &someone_else).await.status,
+        StatusCode::OK
+    );
 
     // A login after the revocation works.
     clock.advance(Duration::from_secs(1));
@@ -287,7 +331,10 @@ async fn a_new_login_revokes_the_session_the_request_held() {
     let reply = visit(&app, "/login/2", &before).await;
     let after = reply.cookie(COOKIE).unwrap();
     assert_eq!(visit(&app, "/me", &after).await.body, "user 2");
-    assert_eq!(visit(&app, "/me", &before).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &before).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -321,7 +368,10 @@ async fn a_token_under_a_retired_key_is_reissued_under_the_current_key() {
 
     // A deployment that dropped the old key, or never had it, refuses the old token.
     let stranger = app_with(config(Keyring::new(Key::generate().unwrap()), &clock));
-    assert_eq!(visit(&stranger, "/me", &reissued).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&stranger, "/me", &reissued).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 fn footer_key_id(token: &str) -> String {
@@ -353,7 +403,11 @@ async fn broken_and_foreign_tokens_give_no_session_and_no_panic() {
     let (app, _) = app();
     let token = log_in(&app, 1).await;
     let middle = token.len() / 2;
-    let flipped = if &token[middle..=middle] == "A" { "B" } else { "A" };
+    let flipped = if &token[middle..=middle] == "A" {
+        "B"
+    } else {
+        "A"
+    };
     let tampered = format!("{}{flipped}{}", &token[..middle], &token[middle + 1..]);
     let huge = format!("v4.local.{}", "A".repeat(64 * 1024));
     let public = token.replacen("v4.local.", "v4.public.", 1);
@@ -402,12 +456,18 @@ async fn a_full_memory_store_never_lets_a_spent_token_through() {
     assert!(stats.live_families_evicted > 0, "{stats:?}");
     assert!(stats.families as u64 <= stats.capacity, "{stats:?}");
 
-    assert_eq!(visit(&app, "/me", &spent).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &spent).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let current_reply = visit(&app, "/me", &current).await;
     // Evicted or not, the spent token never passes; the current one passes only while
     // its family is still on record, else its user logs in again (fail closed).
     if current_reply.status == StatusCode::OK {
-        assert_eq!(visit(&app, "/me", &spent).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            visit(&app, "/me", &spent).await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
 }
 
@@ -424,7 +484,11 @@ async fn a_route_under_skip_rotation_keeps_the_token_and_still_checks_it() {
     let next = rotate(&app, &token).await;
     clock.advance(GRACE + Duration::from_secs(1));
     assert_eq!(visit(&app, "/poll", &token).await.body, "nobody");
-    assert_eq!(visit(&app, "/poll", &next).await.body, "nobody", "the replay revoked it");
+    assert_eq!(
+        visit(&app, "/poll", &next).await.body,
+        "nobody",
+        "the replay revoked it"
+    );
 }
 
 #[tokio::test]
@@ -469,7 +533,9 @@ async fn a_required_session_redirects_html_requests_to_the_login_url() {
 
 #[tokio::test]
 async fn a_route_outside_the_layer_is_a_500_that_names_the_layer() {
-    let app = Router::new().route("/me", get(me)).route("/maybe", get(maybe));
+    let app = Router::new()
+        .route("/me", get(me))
+        .route("/maybe", get(maybe));
 
     for path in ["/me", "/maybe"] {
         let reply = get_with(&app, path, None).await;
@@ -484,12 +550,18 @@ fn configuration_mistakes_fail_when_the_layer_is_built() {
     let build = |config: SessionConfig| SessionLayer::<User>::new(config).err();
 
     let grace_too_long = SessionConfig::new(key()).grace_period(Duration::from_secs(3600));
-    assert!(matches!(build(grace_too_long), Some(ConfigError::Timeouts(_))));
+    assert!(matches!(
+        build(grace_too_long),
+        Some(ConfigError::Timeouts(_))
+    ));
 
     let idle_over_absolute = SessionConfig::new(key())
         .idle_timeout(Duration::from_secs(7200))
         .absolute_timeout(Duration::from_secs(3600));
-    assert!(matches!(build(idle_over_absolute), Some(ConfigError::Timeouts(_))));
+    assert!(matches!(
+        build(idle_over_absolute),
+        Some(ConfigError::Timeouts(_))
+    ));
 
     let bad_name = SessionConfig::new(key()).cookie_name("my session");
     assert_eq!(build(bad_name), Some(ConfigError::CookieName));
@@ -498,7 +570,10 @@ fn configuration_mistakes_fail_when_the_layer_is_built() {
     assert_eq!(build(bad_domain), Some(ConfigError::Domain));
 
     let huge_issuer = SessionConfig::new(key()).issuer("i".repeat(4000));
-    assert!(matches!(build(huge_issuer), Some(ConfigError::Budget { limit: 4096, .. })));
+    assert!(matches!(
+        build(huge_issuer),
+        Some(ConfigError::Budget { limit: 4096, .. })
+    ));
 
     assert!(build(SessionConfig::new(key())).is_none());
 }
@@ -523,7 +598,10 @@ async fn development_and_domain_settings_change_the_cookie_name_and_attributes()
     .unwrap();
     assert_eq!(shared.cookie_name(), "__Secure-session");
     let app = routes().layer(shared);
-    let line = get_with(&app, "/login/1", None).await.set_cookies().remove(0);
+    let line = get_with(&app, "/login/1", None)
+        .await
+        .set_cookies()
+        .remove(0);
     assert!(line.contains("; Domain=example.com"), "{line}");
     assert!(line.contains("; Max-Age=1800"), "{line}");
 }

@@ -13,7 +13,8 @@ pub(crate) const FOOTER_LEN: usize = 61;
 const MAX_PREFIX_LEN: usize = 9;
 /// The registered and internal claims that every token carries, at their longest:
 /// `{"jti":"<32 hex>.<u64>","iat":"<20>","nbf":"<20>","exp":"<20>","auth":"<24>"` and `}`.
-pub(crate) const FIXED_CLAIMS_LEN: usize = 1 + (7 + 32 + 1 + 20 + 1) + 3 * (8 + 20 + 1) + (9 + 24 + 1) + 1;
+pub(crate) const FIXED_CLAIMS_LEN: usize =
+    1 + (7 + 32 + 1 + 20 + 1) + 3 * (8 + 20 + 1) + (9 + 24 + 1) + 1;
 
 /// Length of unpadded base64url for `len` bytes.
 pub(crate) const fn base64_len(len: usize) -> usize {
@@ -145,7 +146,15 @@ impl Rules {
                 let _ = writer.claim(quoted_name, value.as_str());
             }
         }
-        Self { context, issuer, audience, extra_claims, idle_timeout, absolute_timeout, leeway }
+        Self {
+            context,
+            issuer,
+            audience,
+            extra_claims,
+            idle_timeout,
+            absolute_timeout,
+            leeway,
+        }
     }
 }
 
@@ -164,8 +173,13 @@ pub(crate) fn encode<T: Session>(
     payload.push(b'}');
 
     let key = keyring.current();
-    LocalToken::encrypt(key.paseto_key(), &payload, Some(key.footer()), Some(&rules.context))
-        .map_err(|_| EncodeError { claim: None })
+    LocalToken::encrypt(
+        key.paseto_key(),
+        &payload,
+        Some(key.footer()),
+        Some(&rules.context),
+    )
+    .map_err(|_| EncodeError { claim: None })
 }
 
 fn write_registered_claims(out: &mut Vec<u8>, state: &TokenState) -> Result<(), EncodeError> {
@@ -206,14 +220,22 @@ pub(crate) fn decode<T: Session>(
         return Err(Invalid::NotV4Local);
     }
 
-    let untrusted =
-        UntrustedToken::<Local, V4>::try_from(token).map_err(|_| Invalid::Malformed)?;
-    let key = keyring.by_footer(untrusted.untrusted_footer()).ok_or(Invalid::UnknownKey)?;
-    let trusted =
-        LocalToken::decrypt(key.paseto_key(), &untrusted, Some(key.footer()), Some(&rules.context))
-            .map_err(|_| Invalid::Tampered)?;
+    let untrusted = UntrustedToken::<Local, V4>::try_from(token).map_err(|_| Invalid::Malformed)?;
+    let key = keyring
+        .by_footer(untrusted.untrusted_footer())
+        .ok_or(Invalid::UnknownKey)?;
+    let trusted = LocalToken::decrypt(
+        key.paseto_key(),
+        &untrusted,
+        Some(key.footer()),
+        Some(&rules.context),
+    )
+    .map_err(|_| Invalid::Tampered)?;
 
-    let seed = ClaimsSeed::<T> { rules, marker: PhantomData };
+    let seed = ClaimsSeed::<T> {
+        rules,
+        marker: PhantomData,
+    };
     let mut deserializer = serde_json::Deserializer::from_str(trusted.payload());
     let claims = seed
         .deserialize(&mut deserializer)
@@ -232,7 +254,11 @@ pub(crate) fn decode<T: Session>(
     check_times(rules, &claims.state, now)?;
 
     let current_key = std::ptr::eq(key, keyring.current());
-    Ok(Decoded { data: claims.data, state: claims.state, current_key })
+    Ok(Decoded {
+        data: claims.data,
+        state: claims.state,
+        current_key,
+    })
 }
 
 fn check_times(rules: &Rules, state: &TokenState, now: Timestamp) -> Result<(), Invalid> {
@@ -246,7 +272,12 @@ fn check_times(rules: &Rules, state: &TokenState, now: Timestamp) -> Result<(), 
     if state.expires_at > state.issued_at.plus(rules.idle_timeout).plus(rules.leeway) {
         return Err(Invalid::LifetimeTooLong);
     }
-    if state.authenticated_at.plus(rules.absolute_timeout).plus(rules.leeway) <= now {
+    if state
+        .authenticated_at
+        .plus(rules.absolute_timeout)
+        .plus(rules.leeway)
+        <= now
+    {
         return Err(Invalid::AbsoluteTimeout);
     }
     Ok(())
@@ -269,7 +300,10 @@ struct ClaimsSeed<'r, T> {
 impl<'de, T: Session> DeserializeSeed<'de> for ClaimsSeed<'_, T> {
     type Value = ClaimsOutput<T>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
@@ -378,8 +412,20 @@ impl<'de, T: Session> Visitor<'de> for ClaimsSeed<'_, T> {
         let issuer_ok = issuer_ok.unwrap_or(self.rules.issuer.is_none());
         let audience_ok = audience_ok.unwrap_or(self.rules.audience.is_none());
         let data = T::finish(partial).map_err(de::Error::custom)?;
-        let state = TokenState { family, generation, issued_at, expires_at, authenticated_at };
-        Ok(ClaimsOutput { data, state, not_before, issuer_ok, audience_ok })
+        let state = TokenState {
+            family,
+            generation,
+            issued_at,
+            expires_at,
+            authenticated_at,
+        };
+        Ok(ClaimsOutput {
+            data,
+            state,
+            not_before,
+            issuer_ok,
+            audience_ok,
+        })
     }
 }
 
@@ -407,9 +453,9 @@ mod tests {
     use serde::de::MapAccess;
 
     use super::*;
-    use crate::key::Key;
     use crate::bound::BoundError;
     use crate::data::DecodeError;
+    use crate::key::Key;
 
     /// A session type written by hand, as the derive would write it.
     #[derive(Debug, Clone, PartialEq)]
@@ -486,21 +532,24 @@ mod tests {
     }
 
     fn visitor() -> Visitor2 {
-        Visitor2 { name: "Zoë \"z\"".to_owned(), visits: 3 }
+        Visitor2 {
+            name: "Zoë \"z\"".to_owned(),
+            visits: 3,
+        }
     }
 
     fn payload_of(key: &Key, token: &str) -> String {
         let untrusted = UntrustedToken::<Local, V4>::try_from(token).unwrap();
-        let trusted = LocalToken::decrypt(key.paseto_key(), &untrusted, None, Some(b"paseto-session"))
-            .unwrap();
+        let trusted =
+            LocalToken::decrypt(key.paseto_key(), &untrusted, None, Some(b"paseto-session"))
+                .unwrap();
         trusted.payload().to_owned()
     }
 
     #[test]
     fn writes_the_claim_layout_checked_by_hand() {
         let keyring = Keyring::new(Key::generate().unwrap());
-        let token = encode(&keyring, &rules(Some("app")), &visitor(), &state())
-            .unwrap();
+        let token = encode(&keyring, &rules(Some("app")), &visitor(), &state()).unwrap();
 
         assert!(token.starts_with("v4.local."));
         assert_eq!(
@@ -533,7 +582,10 @@ mod tests {
         let keyring = Keyring::new(Key::generate().unwrap());
         let mut worst = state();
         worst.generation = u64::MAX;
-        let data = Visitor2 { name: "\u{1}".repeat(16), visits: u32::MAX };
+        let data = Visitor2 {
+            name: "\u{1}".repeat(16),
+            visits: u32::MAX,
+        };
         let token = encode(&keyring, &rules(None), &data, &worst).unwrap();
 
         let cookie_len = "__Secure-session=".len() + token.len();
@@ -567,7 +619,10 @@ mod tests {
     #[test]
     fn refuses_claims_out_of_shape() {
         let cases = [
-            VALID.replace(r#""visits":3"#, r#""visits":3,"iat":"2026-12-03T16:40:00Z""#),
+            VALID.replace(
+                r#""visits":3"#,
+                r#""visits":3,"iat":"2026-12-03T16:40:00Z""#,
+            ),
             VALID.replace(r#""jti":"000102030405060708090a0b0c0d0e0f.5","#, ""),
             VALID.replace(r#""exp":"2026-12-03T17:10:00Z""#, r#""exp":1796317800"#),
             VALID.replace(r#"0e0f.5"#, r#"0e0f.05"#),
@@ -579,7 +634,10 @@ mod tests {
             format!("{{\"deep\":{}", "[".repeat(2_000)),
         ];
         for payload in cases {
-            assert!(matches!(decode_payload(&payload, NOW), Err(Invalid::Claims(_))), "{payload}");
+            assert!(
+                matches!(decode_payload(&payload, NOW), Err(Invalid::Claims(_))),
+                "{payload}"
+            );
         }
     }
 
@@ -589,15 +647,30 @@ mod tests {
         assert_eq!(decode_payload(VALID, expired).err(), Some(Invalid::Expired));
 
         let before_issue = NOW.minus(Duration::from_secs(31));
-        assert_eq!(decode_payload(VALID, before_issue).err(), Some(Invalid::NotYetValid));
-        let backdated_nbf = VALID.replace(r#""nbf":"2026-12-03T16:40:00Z""#, r#""nbf":"2026-12-03T16:00:00Z""#);
-        assert_eq!(decode_payload(&backdated_nbf, before_issue).err(), Some(Invalid::IssuedInFuture));
+        assert_eq!(
+            decode_payload(VALID, before_issue).err(),
+            Some(Invalid::NotYetValid)
+        );
+        let backdated_nbf = VALID.replace(
+            r#""nbf":"2026-12-03T16:40:00Z""#,
+            r#""nbf":"2026-12-03T16:00:00Z""#,
+        );
+        assert_eq!(
+            decode_payload(&backdated_nbf, before_issue).err(),
+            Some(Invalid::IssuedInFuture)
+        );
 
         let long_lived = VALID.replace("2026-12-03T17:10:00Z", "2027-12-03T17:10:00Z");
-        assert_eq!(decode_payload(&long_lived, NOW).err(), Some(Invalid::LifetimeTooLong));
+        assert_eq!(
+            decode_payload(&long_lived, NOW).err(),
+            Some(Invalid::LifetimeTooLong)
+        );
 
         let old_login = VALID.replace("2026-12-03T16:39:20.123Z", "2026-12-02T16:00:00Z");
-        assert_eq!(decode_payload(&old_login, NOW).err(), Some(Invalid::AbsoluteTimeout));
+        assert_eq!(
+            decode_payload(&old_login, NOW).err(),
+            Some(Invalid::AbsoluteTimeout)
+        );
     }
 
     #[test]

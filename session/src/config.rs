@@ -234,7 +234,8 @@ impl SessionConfig {
     /// by the cross-origin protection.
     #[must_use]
     pub fn trust_origin(mut self, origin: impl Into<String>) -> Self {
-        self.trusted_origins.push(origin.into().trim_end_matches('/').to_owned());
+        self.trusted_origins
+            .push(origin.into().trim_end_matches('/').to_owned());
         self
     }
 }

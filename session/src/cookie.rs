@@ -46,7 +46,9 @@ pub(crate) fn find<'a>(headers: &'a HeaderMap, name: &str) -> Found<'a> {
     for header in headers.get_all(COOKIE) {
         for pair in header.as_bytes().split(|&byte| byte == b';') {
             let pair = pair.trim_ascii();
-            let Some(value) = pair.strip_prefix(name.as_bytes()).and_then(|rest| rest.strip_prefix(b"="))
+            let Some(value) = pair
+                .strip_prefix(name.as_bytes())
+                .and_then(|rest| rest.strip_prefix(b"="))
             else {
                 continue;
             };
@@ -87,7 +89,11 @@ impl CookieAttributes {
         if let Some(domain) = domain {
             let _ = write!(suffix, "; Domain={domain}");
         }
-        Self { name, suffix, max_age: max_age.map(|age| age.as_secs()) }
+        Self {
+            name,
+            suffix,
+            max_age: max_age.map(|age| age.as_secs()),
+        }
     }
 
     /// `Set-Cookie` text that stores `token`.
@@ -134,13 +140,22 @@ mod tests {
 
     #[test]
     fn a_name_given_twice_is_ambiguous_even_across_headers() {
-        assert_eq!(find(&headers(&[b"session=a; session=b"]), "session"), Found::Ambiguous);
-        assert_eq!(find(&headers(&[b"session=a", b"session=b"]), "session"), Found::Ambiguous);
+        assert_eq!(
+            find(&headers(&[b"session=a; session=b"]), "session"),
+            Found::Ambiguous
+        );
+        assert_eq!(
+            find(&headers(&[b"session=a", b"session=b"]), "session"),
+            Found::Ambiguous
+        );
     }
 
     #[test]
     fn a_value_that_is_not_text_is_ambiguous() {
-        assert_eq!(find(&headers(&[b"session=\xff\xfe"]), "session"), Found::Ambiguous);
+        assert_eq!(
+            find(&headers(&[b"session=\xff\xfe"]), "session"),
+            Found::Ambiguous
+        );
     }
 
     #[test]

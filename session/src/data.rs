@@ -111,7 +111,9 @@ impl<'a> ClaimWriter<'a> {
 
 impl fmt::Debug for ClaimWriter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClaimWriter").field("len", &self.out.len()).finish()
+        f.debug_struct("ClaimWriter")
+            .field("len", &self.out.len())
+            .finish()
     }
 }
 
@@ -124,7 +126,10 @@ pub struct EncodeError {
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.claim {
-            Some(claim) => write!(f, "the session claim `{claim}` could not be encoded as JSON"),
+            Some(claim) => write!(
+                f,
+                "the session claim `{claim}` could not be encoded as JSON"
+            ),
             None => f.write_str("a session claim could not be encoded as JSON"),
         }
     }

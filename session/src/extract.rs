@@ -68,7 +68,10 @@ impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut response = (status, self.body_text()).into_response();
-        if let Self::Unauthenticated { login_url: Some(url) } = &self {
+        if let Self::Unauthenticated {
+            login_url: Some(url),
+        } = &self
+        {
             if let Ok(location) = HeaderValue::from_str(url) {
                 response.headers_mut().insert(LOCATION, location);
             }
@@ -78,13 +81,19 @@ impl IntoResponse for SessionRejection {
 }
 
 fn handle_of<T: Session>(parts: &Parts) -> Result<Handle<T>, SessionRejection> {
-    parts.extensions.get::<Handle<T>>().cloned().ok_or(SessionRejection::MissingLayer)
+    parts
+        .extensions
+        .get::<Handle<T>>()
+        .cloned()
+        .ok_or(SessionRejection::MissingLayer)
 }
 
 fn accepts_html(parts: &Parts) -> bool {
-    parts.headers.get_all(ACCEPT).iter().any(|value| {
-        value.to_str().is_ok_and(|text| text.contains("text/html"))
-    })
+    parts
+        .headers
+        .get_all(ACCEPT)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|text| text.contains("text/html")))
 }
 
 /// The required-session extractor that `#[derive(Session)]` generates calls this.
@@ -94,7 +103,11 @@ pub async fn extract_required<T: Session>(parts: &mut Parts) -> Result<T, Sessio
     match handle.current().await {
         Ok(Current::Some(data)) => Ok(data),
         Ok(Current::None) => {
-            let login_url = handle.settings().login_url.clone().filter(|_| accepts_html(parts));
+            let login_url = handle
+                .settings()
+                .login_url
+                .clone()
+                .filter(|_| accepts_html(parts));
             Err(SessionRejection::Unauthenticated { login_url })
         }
         Err(_) => Err(SessionRejection::StoreUnavailable),
@@ -148,7 +161,9 @@ pub struct Sessions<T> {
 
 impl<T> Clone for Sessions<T> {
     fn clone(&self) -> Self {
-        Self { handle: self.handle.clone() }
+        Self {
+            handle: self.handle.clone(),
+        }
     }
 }
 
@@ -187,11 +202,17 @@ impl<T: Session> Sessions<T> {
 
         if let Some((old_family, _)) = self.handle.active_family().await? {
             let expiry = self.handle.family_expiry(now);
-            settings.store.revoke_family(old_family, now, expiry).await?;
+            settings
+                .store
+                .revoke_family(old_family, now, expiry)
+                .await?;
         }
 
         let family = FamilyId::random()?;
-        settings.store.begin(family, now, self.handle.family_expiry(now)).await?;
+        settings
+            .store
+            .begin(family, now, self.handle.family_expiry(now))
+            .await?;
         self.handle.set_started(Active {
             data,
             family,
@@ -269,7 +290,9 @@ impl<T: Session, S: Send + Sync> FromRequestParts<S> for Sessions<T> {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self { handle: handle_of::<T>(parts)? })
+        Ok(Self {
+            handle: handle_of::<T>(parts)?,
+        })
     }
 }
 

@@ -224,14 +224,29 @@ impl<T: Session> Handle<T> {
         };
         let family = state.family;
         match verdict {
-            Verdict::Current { generation, rotated } => {
+            Verdict::Current {
+                generation,
+                rotated,
+            } => {
                 tracing::trace!(target: "paseto_session", %family, generation, rotated, "session accepted");
                 let reissue = rotated || !decoded.current_key;
-                Loaded::Active(Active { data: decoded.data, family, generation, authenticated_at: state.authenticated_at, reissue })
+                Loaded::Active(Active {
+                    data: decoded.data,
+                    family,
+                    generation,
+                    authenticated_at: state.authenticated_at,
+                    reissue,
+                })
             }
             Verdict::Grace { generation } => {
                 tracing::debug!(target: "paseto_session", %family, generation, "previous generation accepted within the grace period");
-                Loaded::Active(Active { data: decoded.data, family, generation, authenticated_at: state.authenticated_at, reissue: true })
+                Loaded::Active(Active {
+                    data: decoded.data,
+                    family,
+                    generation,
+                    authenticated_at: state.authenticated_at,
+                    reissue: true,
+                })
             }
             Verdict::Replayed => {
                 tracing::warn!(target: "paseto_session", %family, generation = state.generation, "spent token replayed: family revoked");
@@ -251,7 +266,9 @@ impl<T: Session> Handle<T> {
     /// When a family that logged in at `authenticated_at` can no longer be valid.
     pub(crate) fn family_expiry(&self, authenticated_at: Timestamp) -> Timestamp {
         let rules = &self.settings().rules;
-        authenticated_at.plus(rules.absolute_timeout).plus(rules.leeway)
+        authenticated_at
+            .plus(rules.absolute_timeout)
+            .plus(rules.leeway)
     }
 
     /// Writes the response's `Set-Cookie`, after the handler ran.
@@ -269,7 +286,11 @@ impl<T: Session> Handle<T> {
             Change::Ended => return self.clear(headers),
             Change::Started(active) => active,
             Change::Updated(data) => match self.0.loaded.get() {
-                Some(Loaded::Active(active)) => Active { data, reissue: true, ..active.clone() },
+                Some(Loaded::Active(active)) => Active {
+                    data,
+                    reissue: true,
+                    ..active.clone()
+                },
                 _ => return,
             },
             Change::Untouched => match self.0.loaded.get() {
@@ -285,7 +306,9 @@ impl<T: Session> Handle<T> {
         let settings = self.settings();
         let now = settings.clock.now().truncate_to_seconds();
         let idle_expiry = now.plus(settings.rules.idle_timeout);
-        let absolute_expiry = active.authenticated_at.plus(settings.rules.absolute_timeout);
+        let absolute_expiry = active
+            .authenticated_at
+            .plus(settings.rules.absolute_timeout);
         let state = TokenState {
             family: active.family,
             generation: active.generation,

@@ -105,7 +105,9 @@ impl Key {
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Key").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Key")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -124,7 +126,9 @@ impl Keyring {
     /// A keyring of a single key.
     #[must_use]
     pub fn new(current: Key) -> Self {
-        Self { keys: vec![current] }
+        Self {
+            keys: vec![current],
+        }
     }
 
     /// Adds a key that decrypts tokens but no longer encrypts them.

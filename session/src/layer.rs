@@ -48,7 +48,9 @@ impl Settings {
         }
         if let Some(domain) = &config.domain {
             let valid = !domain.is_empty()
-                && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+                && domain
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
             if !valid {
                 return Err(ConfigError::Domain);
             }
@@ -57,11 +59,14 @@ impl Settings {
             return Err(ConfigError::SameSiteNone);
         }
         if let Some(url) = &config.login_url {
-            HeaderValue::from_str(url).map_err(|_| ConfigError::Url("the login URL is not a valid header value"))?;
+            HeaderValue::from_str(url)
+                .map_err(|_| ConfigError::Url("the login URL is not a valid header value"))?;
         }
         for origin in &config.trusted_origins {
             if !(origin.starts_with("https://") || origin.starts_with("http://")) {
-                return Err(ConfigError::Url("a trusted origin must start with https:// or http://"));
+                return Err(ConfigError::Url(
+                    "a trusted origin must start with https:// or http://",
+                ));
             }
         }
 
@@ -80,7 +85,8 @@ impl Settings {
             config.leeway,
         );
 
-        let worst_case = max_cookie_len_named(name.len(), T::MAX_CLAIMS_LEN, rules.extra_claims.len());
+        let worst_case =
+            max_cookie_len_named(name.len(), T::MAX_CLAIMS_LEN, rules.extra_claims.len());
         let limit = T::MAX_COOKIE_LEN.min(codec::BROWSER_COOKIE_LIMIT);
         if worst_case > limit {
             return Err(ConfigError::Budget { worst_case, limit });
@@ -120,7 +126,8 @@ impl Settings {
     fn is_cross_origin<B>(&self, request: &Request<B>) -> bool {
         let headers = request.headers();
         let origin = headers.get(ORIGIN).and_then(|value| value.to_str().ok());
-        if origin.is_some_and(|origin| self.trusted_origins.iter().any(|trusted| trusted == origin)) {
+        if origin.is_some_and(|origin| self.trusted_origins.iter().any(|trusted| trusted == origin))
+        {
             return false;
         }
         if let Some(site) = headers.get("sec-fetch-site") {
@@ -136,7 +143,12 @@ impl Settings {
         let host = headers
             .get(HOST)
             .and_then(|value| value.to_str().ok())
-            .or_else(|| request.uri().authority().map(|authority| authority.as_str()));
+            .or_else(|| {
+                request
+                    .uri()
+                    .authority()
+                    .map(|authority| authority.as_str())
+            });
         match (origin_host, host) {
             (Some(origin_host), Some(host)) => !origin_host.eq_ignore_ascii_case(host),
             _ => true,
@@ -146,25 +158,37 @@ impl Settings {
 
 fn check_timeouts(config: &SessionConfig) -> Result<(), ConfigError> {
     if config.idle_timeout < Duration::from_secs(1) {
-        return Err(ConfigError::Timeouts("the idle timeout must be at least one second"));
+        return Err(ConfigError::Timeouts(
+            "the idle timeout must be at least one second",
+        ));
     }
     if config.grace_period >= config.idle_timeout {
-        return Err(ConfigError::Timeouts("the grace period must be shorter than the idle timeout"));
+        return Err(ConfigError::Timeouts(
+            "the grace period must be shorter than the idle timeout",
+        ));
     }
     if config.idle_timeout > config.absolute_timeout {
-        return Err(ConfigError::Timeouts("the idle timeout must not exceed the absolute timeout"));
+        return Err(ConfigError::Timeouts(
+            "the idle timeout must not exceed the absolute timeout",
+        ));
     }
     if config.leeway >= config.idle_timeout {
-        return Err(ConfigError::Timeouts("the leeway must be shorter than the idle timeout"));
+        return Err(ConfigError::Timeouts(
+            "the leeway must be shorter than the idle timeout",
+        ));
     }
     if config.absolute_timeout > Duration::from_secs(400 * 86_400) {
-        return Err(ConfigError::Timeouts("the absolute timeout must be at most 400 days"));
+        return Err(ConfigError::Timeouts(
+            "the absolute timeout must be at most 400 days",
+        ));
     }
     Ok(())
 }
 
 fn strip_prefix(name: &str) -> &str {
-    name.strip_prefix("__Host-").or_else(|| name.strip_prefix("__Secure-")).unwrap_or(name)
+    name.strip_prefix("__Host-")
+        .or_else(|| name.strip_prefix("__Secure-"))
+        .unwrap_or(name)
 }
 
 fn is_cookie_name_byte(byte: u8) -> bool {
@@ -213,7 +237,10 @@ impl<T: Session> SessionLayer<T> {
     /// or an unusable login URL.
     pub fn new(config: SessionConfig) -> Result<Self, ConfigError> {
         let settings = Settings::from_config::<T>(config)?;
-        Ok(Self { settings: Arc::new(settings), marker: PhantomData })
+        Ok(Self {
+            settings: Arc::new(settings),
+            marker: PhantomData,
+        })
     }
 
     /// The cookie's full name, prefix included.
@@ -225,13 +252,18 @@ impl<T: Session> SessionLayer<T> {
 
 impl<T> Clone for SessionLayer<T> {
     fn clone(&self) -> Self {
-        Self { settings: self.settings.clone(), marker: PhantomData }
+        Self {
+            settings: self.settings.clone(),
+            marker: PhantomData,
+        }
     }
 }
 
 impl<T> fmt::Debug for SessionLayer<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionLayer").field("cookie", &self.settings.cookie.name).finish()
+        f.debug_struct("SessionLayer")
+            .field("cookie", &self.settings.cookie.name)
+            .finish()
     }
 }
 
@@ -239,7 +271,11 @@ impl<S, T: Session> Layer<S> for SessionLayer<T> {
     type Service = SessionService<S, T>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        SessionService { inner, settings: self.settings.clone(), marker: PhantomData }
+        SessionService {
+            inner,
+            settings: self.settings.clone(),
+            marker: PhantomData,
+        }
     }
 }
 
@@ -252,13 +288,19 @@ pub struct SessionService<S, T> {
 
 impl<S: Clone, T> Clone for SessionService<S, T> {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone(), settings: self.settings.clone(), marker: PhantomData }
+        Self {
+            inner: self.inner.clone(),
+            settings: self.settings.clone(),
+            marker: PhantomData,
+        }
     }
 }
 
 impl<S: fmt::Debug, T> fmt::Debug for SessionService<S, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionService").field("inner", &self.inner).finish_non_exhaustive()
+        f.debug_struct("SessionService")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 

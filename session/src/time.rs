@@ -131,10 +131,8 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<Timestamp> {
     let hour = digits(&bytes[11..13])?;
     let minute = digits(&bytes[14..16])?;
     let second = digits(&bytes[17..19])?;
-    let date_ok = year >= 1970
-        && (1..=12).contains(&month)
-        && day >= 1
-        && day <= days_in_month(year, month);
+    let date_ok =
+        year >= 1970 && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
     if !date_ok || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
@@ -173,13 +171,17 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<Timestamp> {
     let days = i64::try_from(days_from_civil(year, month, day)).ok()?;
     let local = days * 86_400 + i64::try_from(hour * 3600 + minute * 60 + second).ok()?;
     let utc = local.checked_sub(offset_seconds)?;
-    let millis_total = u64::try_from(utc).ok()?.checked_mul(1000)?.checked_add(millis)?;
+    let millis_total = u64::try_from(utc)
+        .ok()?
+        .checked_mul(1000)?
+        .checked_add(millis)?;
     Some(Timestamp(millis_total))
 }
 
 fn digits(bytes: &[u8]) -> Option<u64> {
     bytes.iter().try_fold(0u64, |value, &byte| {
-        byte.is_ascii_digit().then(|| value * 10 + u64::from(byte - b'0'))
+        byte.is_ascii_digit()
+            .then(|| value * 10 + u64::from(byte - b'0'))
     })
 }
 
@@ -200,7 +202,11 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 /// 1970 to 9999 (earlier dates give `u64` wrap-around, which the caller rules out).
 fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
     // Counting from March makes the leap day the last day of the counted year.
-    let year = if month <= 2 { year.wrapping_sub(1) } else { year };
+    let year = if month <= 2 {
+        year.wrapping_sub(1)
+    } else {
+        year
+    };
     let era = year / 400;
     let year_of_era = year - era * 400;
     let month_from_march = (month + 9) % 12;
@@ -219,7 +225,11 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
     let year = year_of_era + era * 400 + u64::from(month <= 2);
     (year, month, day)
 }
@@ -251,16 +261,29 @@ mod tests {
         assert_eq!(format(951_782_400_000, false), "2000-02-29T00:00:00Z");
         assert_eq!(format(1_796_315_960_123, true), "2026-12-03T16:39:20.123Z");
         assert_eq!(format(MAX_MILLIS, true), "9999-12-31T23:59:59.999Z");
-        assert!(!write_rfc3339(&mut Vec::new(), Timestamp(MAX_MILLIS + 1), false));
+        assert!(!write_rfc3339(
+            &mut Vec::new(),
+            Timestamp(MAX_MILLIS + 1),
+            false
+        ));
     }
 
     #[test]
     fn parses_what_it_formats_and_other_writers_forms() {
         for millis in [0, 951_782_400_000, 1_796_315_960_000, 4_102_444_800_000] {
-            assert_eq!(parse_rfc3339(&format(millis, false)), Some(Timestamp(millis)));
+            assert_eq!(
+                parse_rfc3339(&format(millis, false)),
+                Some(Timestamp(millis))
+            );
         }
-        assert_eq!(parse_rfc3339("2026-12-03T16:39:20.123Z"), Some(Timestamp(1_796_315_960_123)));
-        assert_eq!(parse_rfc3339("2026-12-03T17:39:20+01:00"), Some(Timestamp(1_796_315_960_000)));
+        assert_eq!(
+            parse_rfc3339("2026-12-03T16:39:20.123Z"),
+            Some(Timestamp(1_796_315_960_123))
+        );
+        assert_eq!(
+            parse_rfc3339("2026-12-03T17:39:20+01:00"),
+            Some(Timestamp(1_796_315_960_000))
+        );
         assert_eq!(
             parse_rfc3339("2026-12-03T16:39:20.123456789-00:00"),
             Some(Timestamp(1_796_315_960_123))

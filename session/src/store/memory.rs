@@ -9,8 +9,8 @@ use quick_cache::{DefaultHashBuilder, Lifecycle, UnitWeighter};
 use super::{
     BoxFuture, CheckRules, FamilyId, Presented, SessionStore, StoreError, Verdict, decide,
 };
-use crate::time::{SystemClock, Timestamp};
 use crate::time::Clock as _;
+use crate::time::{SystemClock, Timestamp};
 
 /// One family's state: 24 bytes beside its 16-byte id.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +64,9 @@ impl Lifecycle<FamilyId, FamilyRecord> for FamilyEvictions {
     fn on_evict(&self, (): &mut (), family: FamilyId, record: FamilyRecord) {
         let now = Timestamp::from_millis(self.0.now.load(Ordering::Relaxed));
         if record.is_expired(now) {
-            self.0.expired_families_evicted.fetch_add(1, Ordering::Relaxed);
+            self.0
+                .expired_families_evicted
+                .fetch_add(1, Ordering::Relaxed);
             return;
         }
 
@@ -92,8 +94,12 @@ impl Lifecycle<String, SubjectRevocation> for SubjectEvictions {
         if revocation.expires_at.as_millis() < now {
             return;
         }
-        self.0.subject.fetch_max(revocation.before.as_millis(), Ordering::Relaxed);
-        self.0.subject_revocations_evicted.fetch_add(1, Ordering::Relaxed);
+        self.0
+            .subject
+            .fetch_max(revocation.before.as_millis(), Ordering::Relaxed);
+        self.0
+            .subject_revocations_evicted
+            .fetch_add(1, Ordering::Relaxed);
         tracing::warn!(
             target: "paseto_session",
             "in-memory session store full: evicted a subject revocation, every session that \
@@ -167,7 +173,9 @@ impl MemoryStore {
     pub fn starting_at(capacity: usize, created_at: Timestamp) -> Self {
         let capacity = capacity.max(16);
         let floors = Arc::new(Floors::default());
-        floors.family.store(created_at.as_millis(), Ordering::Relaxed);
+        floors
+            .family
+            .store(created_at.as_millis(), Ordering::Relaxed);
         floors.now.store(created_at.as_millis(), Ordering::Relaxed);
 
         // Subject revocations are rarer than logins; a quarter of the families' room is
@@ -187,7 +195,12 @@ impl MemoryStore {
             DefaultHashBuilder::default(),
             SubjectEvictions(floors.clone()),
         );
-        Self { families, subjects, floors, adopt_foreign: true }
+        Self {
+            families,
+            subjects,
+            floors,
+            adopt_foreign: true,
+        }
     }
 
     /// Refuses every family this store did not begin itself, instead of adopting tokens
@@ -205,10 +218,7 @@ impl MemoryStore {
             families: self.families.len(),
             capacity: self.families.capacity(),
             live_families_evicted: self.floors.live_families_evicted.load(Ordering::Relaxed),
-            expired_families_evicted: self
-                .floors
-                .expired_families_evicted
-                .load(Ordering::Relaxed),
+            expired_families_evicted: self.floors.expired_families_evicted.load(Ordering::Relaxed),
             subject_revocations_evicted: self
                 .floors
                 .subject_revocations_evicted
@@ -217,7 +227,9 @@ impl MemoryStore {
     }
 
     fn observe(&self, now: Timestamp) {
-        self.floors.now.fetch_max(now.as_millis(), Ordering::Relaxed);
+        self.floors
+            .now
+            .fetch_max(now.as_millis(), Ordering::Relaxed);
     }
 
     fn subject_revoked(&self, presented: &Presented<'_>) -> bool {
@@ -250,8 +262,12 @@ impl MemoryStore {
                 record.rotated_at = rules.now;
             }
 
-            let (verdict, latest) =
-                decide(record.generation, record.rotated_at, presented.generation, rules);
+            let (verdict, latest) = decide(
+                record.generation,
+                record.rotated_at,
+                presented.generation,
+                rules,
+            );
             match verdict {
                 Verdict::Replayed => record.revoked = true,
                 Verdict::Current { rotated: true, .. } => {
@@ -276,8 +292,12 @@ impl MemoryStore {
                     expires_at_secs: seconds(rules.family_expires_at),
                     revoked: false,
                 };
-                let (verdict, latest) =
-                    decide(record.generation, record.rotated_at, presented.generation, rules);
+                let (verdict, latest) = decide(
+                    record.generation,
+                    record.rotated_at,
+                    presented.generation,
+                    rules,
+                );
                 record.generation = latest;
                 let _ = guard.insert(record);
                 verdict
@@ -313,7 +333,10 @@ impl MemoryStore {
 
     fn revoke_subject_now(&self, subject: &str, now: Timestamp, expires_at: Timestamp) {
         self.observe(now);
-        let revocation = SubjectRevocation { before: now, expires_at };
+        let revocation = SubjectRevocation {
+            before: now,
+            expires_at,
+        };
         self.subjects.insert(subject.to_owned(), revocation);
     }
 }
@@ -326,7 +349,9 @@ impl Default for MemoryStore {
 
 impl std::fmt::Debug for MemoryStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MemoryStore").field("stats", &self.stats()).finish_non_exhaustive()
+        f.debug_struct("MemoryStore")
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
     }
 }
 

@@ -168,7 +168,9 @@ pub struct StoreError {
 impl StoreError {
     /// A store error with a short reason. The reason is logged; it must not hold a token.
     pub fn new(reason: impl Into<String>) -> Self {
-        Self { reason: reason.into() }
+        Self {
+            reason: reason.into(),
+        }
     }
 }
 
@@ -233,9 +235,21 @@ pub fn decide(
     if presented == current {
         if rules.rotate {
             let next = current.saturating_add(1);
-            return (Verdict::Current { generation: next, rotated: true }, next);
+            return (
+                Verdict::Current {
+                    generation: next,
+                    rotated: true,
+                },
+                next,
+            );
         }
-        return (Verdict::Current { generation: current, rotated: false }, current);
+        return (
+            Verdict::Current {
+                generation: current,
+                rotated: false,
+            },
+            current,
+        );
     }
 
     // A generation the family never reached: the record is behind the token (another
@@ -246,7 +260,12 @@ pub fn decide(
 
     let within_grace = rules.now <= rotated_at.plus(rules.grace_period);
     if presented.checked_add(1) == Some(current) && within_grace {
-        return (Verdict::Grace { generation: current }, current);
+        return (
+            Verdict::Grace {
+                generation: current,
+            },
+            current,
+        );
     }
 
     (Verdict::Replayed, current)
