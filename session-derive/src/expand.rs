@@ -167,6 +167,7 @@ fn session_impl(container: &Container<'_>, fields: &[Field<'_>]) -> TokenStream 
                 ::core::result::Result::Ok(())
             }
 
+            #[allow(unused_variables)]
             fn read_claim<'de, A: ::paseto_session::__private::serde::de::MapAccess<'de>>(
                 partial: &mut Self::Partial,
                 name: &str,
@@ -178,6 +179,7 @@ fn session_impl(container: &Container<'_>, fields: &[Field<'_>]) -> TokenStream 
                 }
             }
 
+            #[allow(unused_variables)]
             fn finish(
                 partial: Self::Partial,
             ) -> ::core::result::Result<Self, ::paseto_session::__private::DecodeError> {
