@@ -12,7 +12,7 @@ use paseto_session::{
     ConfigError, Key, Keyring, MemoryStore, Session, SessionConfig, SessionError, SessionLayer,
     Sessions, SkipRotation,
 };
-use support::{Reply, TestClock, get as get_with, send};
+use support::{Reply, TestClock, base64url_decode, get as get_with, send};
 
 const COOKIE: &str = "__Host-session";
 const GRACE: Duration = Duration::from_secs(10);
@@ -379,23 +379,6 @@ fn footer_key_id(token: &str) -> String {
     let json = base64url_decode(footer);
     let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
     value["kid"].as_str().unwrap().to_owned()
-}
-
-fn base64url_decode(text: &str) -> Vec<u8> {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for byte in text.bytes() {
-        let value = alphabet.iter().position(|&symbol| symbol == byte).unwrap();
-        bits = (bits << 6) | u32::try_from(value).unwrap();
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push(u8::try_from((bits >> count) & 0xff).unwrap());
-        }
-    }
-    out
 }
 
 #[tokio::test]

@@ -337,6 +337,14 @@ where
             return Box::pin(std::future::ready(Ok(forbidden())));
         }
 
+        // One span per request, so that the decisions logged while the handler runs and
+        // after it are grouped; it names the method and path, never the cookie.
+        let span = tracing::debug_span!(
+            target: "paseto_session",
+            "session",
+            method = %request.method(),
+            path = %request.uri().path(),
+        );
         let handle = Handle::<T>::new(settings, found);
         request.extensions_mut().insert(handle.rotation_switch());
         request.extensions_mut().insert(handle.clone());
@@ -345,11 +353,12 @@ where
         // serves the request, as tower asks of services that clone themselves.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(async move {
+        let future = async move {
             let mut response = inner.call(request).await?;
             handle.finish(response.headers_mut()).await;
             Ok(response)
-        })
+        };
+        Box::pin(tracing::Instrument::instrument(future, span))
     }
 }
 
