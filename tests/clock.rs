@@ -1,0 +1,122 @@
+//! Sessions when the clock jumps between two requests by more than the leeway (30 s).
+
+mod support;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use paseto_session::{
+    Key, Keyring, MemoryStore, Session, SessionConfig, SessionError, SessionLayer, Sessions,
+};
+use support::{TestClock, get as get_with};
+
+const COOKIE: &str = "__Host-session";
+const LEEWAY: Duration = Duration::from_secs(30);
+const IDLE: Duration = Duration::from_secs(600);
+const GRACE: Duration = Duration::from_secs(5);
+
+#[derive(Session, Clone, Debug)]
+struct User {
+    #[session(subject)]
+    id: u32,
+}
+
+async fn login(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
+    sessions.start(User { id: 1 }).await?;
+    Ok("in")
+}
+
+async fn me(user: User) -> String {
+    user.id.to_string()
+}
+
+fn app(clock: &TestClock) -> Router {
+    let config = SessionConfig::new(Keyring::new(Key::generate().unwrap()))
+        .clock(clock.clone())
+        .store(MemoryStore::starting_at(1_000, TestClock::START))
+        .leeway(LEEWAY)
+        .idle_timeout(IDLE)
+        .grace_period(GRACE);
+    Router::new()
+        .route("/login", get(login))
+        .route("/me", get(me))
+        .layer(SessionLayer::<User>::new(config).unwrap())
+}
+
+async fn status(app: &Router, token: &str) -> (StatusCode, Option<String>) {
+    let reply = get_with(app, "/me", Some((COOKIE, token))).await;
+    (reply.status, reply.cookie(COOKIE))
+}
+
+#[tokio::test]
+async fn a_forward_jump_within_the_idle_timeout_keeps_the_session() {
+    let clock = TestClock::new();
+    let app = app(&clock);
+    let token = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+
+    clock.advance(LEEWAY * 4);
+    let (code, next) = status(&app, &token).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(status(&app, &next.unwrap()).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_forward_jump_past_the_idle_timeout_ends_the_session() {
+    let clock = TestClock::new();
+    let app = app(&clock);
+    let token = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+
+    clock.advance(IDLE + LEEWAY + Duration::from_secs(1));
+    assert_eq!(status(&app, &token).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_forward_jump_past_the_grace_period_makes_the_previous_token_a_replay() {
+    let clock = TestClock::new();
+    let app = app(&clock);
+    let first = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let (_, second) = status(&app, &first).await;
+
+    clock.advance(LEEWAY * 2);
+    assert_eq!(status(&app, &first).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        status(&app, &second.unwrap()).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_backward_jump_past_the_leeway_refuses_tokens_from_the_future_then_recovers() {
+    let clock = TestClock::new();
+    let app = app(&clock);
+    let first = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    clock.advance(Duration::from_secs(1));
+    let (_, second) = status(&app, &first).await;
+    let second = second.unwrap();
+
+    // Seen from the new time, both tokens were issued in the future: neither is
+    // accepted, and the previous one cannot use the rewound clock to stay in its grace.
+    clock.set_back(LEEWAY * 3);
+    assert_eq!(status(&app, &second).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(status(&app, &first).await.0, StatusCode::UNAUTHORIZED);
+
+    // A new login at the rewound time works.
+    let again = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let (code, next) = status(&app, &again).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(status(&app, &next.unwrap()).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_backward_jump_within_the_leeway_keeps_the_session() {
+    let clock = TestClock::new();
+    let app = app(&clock);
+    let token = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+
+    clock.set_back(LEEWAY / 2);
+    let (code, next) = status(&app, &token).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(status(&app, &next.unwrap()).await.0, StatusCode::OK);
+}
