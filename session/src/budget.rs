@@ -286,11 +286,20 @@ mod tests {
     }
 
     #[test]
-    fn budget_message_names_the_struct_and_the_numbers() {
+    fn the_message_buffer_writes_text_and_digits() {
         let mut message = Message::new();
         message.push("session `");
         message.push_number(4213);
         message.push_number(0);
         assert_eq!(message.as_bytes(), b"session `42130");
+    }
+
+    #[test]
+    fn a_long_name_is_cut_at_a_character_boundary() {
+        let mut message = Message::new();
+        message.push(&"a".repeat(255));
+        message.push("é");
+        assert_eq!(message.as_bytes().len(), 255);
+        assert!(core::str::from_utf8(message.as_bytes()).is_ok());
     }
 }
