@@ -5,6 +5,10 @@
 //! it stays acceptable for a short grace period (a browser sends several requests with the
 //! same cookie at once); any older one is spent, and presenting it is a replay, which
 //! revokes the whole family.
+//!
+//! [`MemoryStore`] keeps the records in the process. With the `redis` feature,
+//! `RedisStore` keeps them in Redis or Valkey, shared by every app instance that points at
+//! the same server, so that a token spent on one instance is spent on all.
 
 use std::fmt;
 use std::future::Future;
@@ -14,7 +18,11 @@ use std::time::Duration;
 use crate::time::Timestamp;
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisStore, RedisStoreBuilder};
 pub use memory::{MemoryStore, MemoryStoreStats};
 
 /// A boxed future, as the store trait returns them so that it stays object safe.
