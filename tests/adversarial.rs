@@ -1,6 +1,11 @@
 //! Hostile cookies through the whole layer: each one ends as "no session", with no panic,
 //! a debug-level reason in the log, and never a token in the log.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+
 mod support;
 
 use axum::Router;

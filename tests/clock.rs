@@ -1,5 +1,10 @@
 //! Sessions when the clock jumps between two requests by more than the leeway (30 s).
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+
 mod support;
 
 use std::time::Duration;

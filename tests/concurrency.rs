@@ -1,6 +1,11 @@
 //! Many requests at once with one token, and random interleavings of rotations, logouts
 //! and revocations: a revoked family never comes back.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+
 mod support;
 
 use std::collections::HashSet;

@@ -1,6 +1,11 @@
 //! The demo's routes answer with the right status codes, and the cross-origin protection
 //! judges every header combination as documented.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+
 #[path = "../examples/demo/app.rs"]
 mod app;
 #[path = "../examples/demo/pages.rs"]

@@ -1,6 +1,11 @@
 //! Property tests through the whole layer: arbitrary cookie bytes and mutated valid
 //! tokens never panic and never open a session.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+
 mod support;
 
 use axum::Router;

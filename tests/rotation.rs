@@ -1,6 +1,11 @@
 //! Rotation, replay detection, timeouts, revocation and keys, through a real
 //! `axum::Router`.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -4,6 +4,11 @@
 //!
 //! It runs for `SOAK_SECS` seconds (3 by default).
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+
 mod support;
 
 use std::sync::Arc;
@@ -110,7 +115,7 @@ async fn one_life(app: &Router, id: u32, tally: &Tally) {
         if present(app, tokens.last().unwrap()).await.0 == StatusCode::OK {
             tally.spent_accepted.fetch_add(1, Ordering::Relaxed);
         }
-    } else if id % 2 == 0 {
+    } else if id.is_multiple_of(2) {
         get_with(app, "/logout", Some((COOKIE, tokens.last().unwrap()))).await;
         tally.spent_presented.fetch_add(1, Ordering::Relaxed);
         if present(app, tokens.last().unwrap()).await.0 == StatusCode::OK {

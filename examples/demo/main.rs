@@ -54,7 +54,6 @@ async fn session_config() -> Result<SessionConfig, Box<dyn std::error::Error>> {
     with_store(config).await
 }
 
-#[cfg(feature = "redis")]
 fn store_description() -> &'static str {
     if std::env::var("REDIS_URL").is_ok() {
         "redis"
@@ -63,25 +62,11 @@ fn store_description() -> &'static str {
     }
 }
 
-#[cfg(not(feature = "redis"))]
-fn store_description() -> &'static str {
-    "memory"
-}
-
-#[cfg(feature = "redis")]
 async fn with_store(config: SessionConfig) -> Result<SessionConfig, Box<dyn std::error::Error>> {
     match std::env::var("REDIS_URL") {
         Ok(url) => Ok(config.store(paseto_session::store::RedisStore::connect(&url).await?)),
         Err(_) => Ok(config),
     }
-}
-
-#[cfg(not(feature = "redis"))]
-async fn with_store(config: SessionConfig) -> Result<SessionConfig, Box<dyn std::error::Error>> {
-    if std::env::var("REDIS_URL").is_ok() {
-        tracing::warn!("REDIS_URL is set, but the demo was built without the `redis` feature");
-    }
-    Ok(config)
 }
 
 #[tokio::main]

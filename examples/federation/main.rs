@@ -11,8 +11,8 @@
 //!
 //! Each app has its own in-memory store, which adopts a family the other app began.
 //! That is the gap the original design had: a token spent on one app can be presented
-//! once to the other. Set `REDIS_URL` (and build with `--features redis`) to give both
-//! apps one Redis store, and a token spent on either is spent on both.
+//! once to the other. Set `REDIS_URL` to give both apps one Redis store, and a token
+//! spent on either is spent on both.
 
 use std::net::SocketAddr;
 
@@ -115,7 +115,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     first.and(second)
 }
 
-#[cfg(feature = "redis")]
 async fn with_store(
     config: SessionConfig,
 ) -> Result<SessionConfig, Box<dyn std::error::Error + Send + Sync>> {
@@ -123,11 +122,4 @@ async fn with_store(
         Ok(url) => Ok(config.store(paseto_session::store::RedisStore::connect(&url).await?)),
         Err(_) => Ok(config),
     }
-}
-
-#[cfg(not(feature = "redis"))]
-async fn with_store(
-    config: SessionConfig,
-) -> Result<SessionConfig, Box<dyn std::error::Error + Send + Sync>> {
-    Ok(config)
 }

@@ -232,11 +232,27 @@ pub(crate) fn decode<T: Session>(
     )
     .map_err(|_| Invalid::Tampered)?;
 
+    let (data, state) = decode_claims::<T>(rules, trusted.payload(), now)?;
+
+    let current_key = std::ptr::eq(key, keyring.current());
+    Ok(Decoded {
+        data,
+        state,
+        current_key,
+    })
+}
+
+/// Reads and validates the claims of a decrypted payload.
+pub(crate) fn decode_claims<T: Session>(
+    rules: &Rules,
+    payload: &str,
+    now: Timestamp,
+) -> Result<(T, TokenState), Invalid> {
     let seed = ClaimsSeed::<T> {
         rules,
         marker: PhantomData,
     };
-    let mut deserializer = serde_json::Deserializer::from_str(trusted.payload());
+    let mut deserializer = serde_json::Deserializer::from_str(payload);
     let claims = seed
         .deserialize(&mut deserializer)
         .and_then(|claims| deserializer.end().map(|()| claims))
@@ -252,13 +268,7 @@ pub(crate) fn decode<T: Session>(
         return Err(Invalid::NotYetValid);
     }
     check_times(rules, &claims.state, now)?;
-
-    let current_key = std::ptr::eq(key, keyring.current());
-    Ok(Decoded {
-        data: claims.data,
-        state: claims.state,
-        current_key,
-    })
+    Ok((claims.data, claims.state))
 }
 
 fn check_times(rules: &Rules, state: &TokenState, now: Timestamp) -> Result<(), Invalid> {
@@ -437,6 +447,18 @@ fn parse_jti(text: &str) -> Option<(FamilyId, u64)> {
         return None;
     }
     Some((family, generation.parse().ok()?))
+}
+
+/// Builds a token with any payload, for the fuzz targets' corpus.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn encrypt_with(key: &crate::key::Key, payload: &[u8], rules: &Rules) -> String {
+    LocalToken::encrypt(
+        key.paseto_key(),
+        payload,
+        Some(key.footer()),
+        Some(&rules.context),
+    )
+    .unwrap_or_default()
 }
 
 /// Builds a token with any payload, for tests that need tokens this crate would not write.

@@ -105,19 +105,37 @@ mod config;
 mod cookie;
 mod data;
 mod extract;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod handle;
 mod key;
 mod layer;
 pub mod store;
 mod time;
 
-pub use bound::{BoundError, Bounded, MaxItems, MaxItemsLen, MaxLen};
+pub use bound::{BoundError, BoundUnit, Bounded, MaxItems, MaxItemsLen, MaxLen};
 pub use config::{ConfigError, SessionConfig};
 pub use cookie::SameSite;
 pub use data::{ClaimWriter, DecodeError, EncodeError, Session};
 pub use extract::{SessionError, SessionRejection, Sessions, SkipRotation, SkipRotationService};
 pub use key::{Key, KeyError, Keyring};
 pub use layer::{SessionLayer, SessionService};
+/// `#[derive(Session)]` makes a struct with named fields the session. It writes each field
+/// as a top-level claim of the token (`,"name":value`, the value written by serde_json from
+/// the field's own `Serialize`; the `#[session(subject)]` field as the `sub` claim, the JSON
+/// string of its `Display` text). Decoding fills a hidden struct of one `Option` slot per
+/// field as the claims arrive, refuses a claim given twice, skips unknown ones, and then
+/// takes every slot: a missing claim is an error unless its type has a value for "missing"
+/// the way serde decides it (an `Option` becomes `None`). The bounds are checked again on
+/// the decoded value, so a token carrying a longer value than the struct allows is refused.
+/// A `const` item adds up the longest JSON every field can produce under its `max_len` and
+/// `max_items` bounds, adds the fixed cost of the token and the cookie name, and fails
+/// compilation, pointing at the struct, when the cookie can pass 4096 bytes (or the
+/// struct's `max_cookie_len`). The struct becomes an axum extractor: `User` requires a
+/// session, `Option<User>` accepts its absence. `#[derive(Bounded)]` gives an enum of unit
+/// variants or a nested struct a size bound, following serde's renames; a serde attribute
+/// the bound cannot follow is a compile error.
 pub use paseto_session_derive::{Bounded, Session};
 pub use store::{MemoryStore, SessionStore};
 pub use time::{Clock, SystemClock, Timestamp};

@@ -1,7 +1,15 @@
 //! What the integration tests share: a clock they can move, and requests through a real
 //! `axum::Router`.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test stops at the first unexpected error, and says where"
+)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    reason = "each test binary uses a different part of the support module"
+)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
