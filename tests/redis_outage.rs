@@ -12,7 +12,7 @@ use std::fmt::{Debug, Write as _};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -121,12 +121,26 @@ fn free_port() -> u16 {
 struct Logs(Arc<Mutex<Vec<(Level, String)>>>);
 
 impl Logs {
-    fn at(&self, level: Level) -> Vec<String> {
+    /// The process's log, installed once for every test here: a subscriber per test
+    /// thread can miss events when tests run in parallel.
+    fn global() -> Self {
+        static LOGS: OnceLock<Logs> = OnceLock::new();
+        let logs = LOGS.get_or_init(|| {
+            let logs = Logs::default();
+            let subscriber = tracing_subscriber::registry().with(logs.clone());
+            tracing::subscriber::set_global_default(subscriber).unwrap();
+            logs
+        });
+        logs.clone()
+    }
+
+    /// The events at `level` that mention `text`.
+    fn at(&self, level: Level, text: &str) -> Vec<String> {
         let events = self.0.lock().unwrap();
         events
             .iter()
-            .filter(|(at, _)| *at == level)
-            .map(|(_, text)| text.clone())
+            .filter(|(at, line)| *at == level && line.contains(text))
+            .map(|(_, line)| line.clone())
             .collect()
     }
 
@@ -227,9 +241,7 @@ async fn until_ok(app: &Router, path: &str, token: Option<&str>, patience: Durat
 #[tokio::test]
 #[ignore = "needs Redis: redis-server installed; run with --include-ignored, as .ci/run does"]
 async fn an_outage_gives_503_within_the_timeout_and_sessions_work_again_after_it() {
-    let logs = Logs::default();
-    let _logging =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(logs.clone()));
+    let logs = Logs::global();
     let port = free_port();
     let server = OwnRedis::start_on(port).ready().await;
 
@@ -285,20 +297,17 @@ async fn an_outage_gives_503_within_the_timeout_and_sessions_work_again_after_it
     );
 
     // Two outages, two error lines, two recoveries; never a token or the password.
-    let errors = logs.at(Level::ERROR);
+    let this_server = format!("redis=127.0.0.1:{port} ");
+    let errors = logs.at(Level::ERROR, &this_server);
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert!(
         errors
             .iter()
             .all(|line| line.contains("redis session store unavailable"))
     );
-    assert_eq!(
-        logs.at(Level::INFO)
-            .iter()
-            .filter(|line| line.contains("answers again"))
-            .count(),
-        2
-    );
+    let recoveries = logs.at(Level::INFO, &this_server);
+    assert_eq!(recoveries.len(), 2, "{recoveries:#?}");
+    assert!(recoveries.iter().all(|line| line.contains("answers again")));
     let everything = logs.all();
     for secret in [PASSWORD, &first, &token, &fresh] {
         assert!(!everything.contains(secret), "a log line holds a secret");
@@ -373,6 +382,7 @@ async fn pass(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, silent: Arc<Atomi
 #[tokio::test]
 #[ignore = "needs Redis: redis-server installed; run with --include-ignored, as .ci/run does"]
 async fn a_connection_that_went_silent_is_replaced_and_sessions_work_again() {
+    let logs = Logs::global();
     let server = OwnRedis::start_on(free_port()).ready().await;
     let proxy = Proxy::start(server.port).await;
     let url = format!("redis://:{PASSWORD}@127.0.0.1:{}", proxy.port);
@@ -397,4 +407,8 @@ async fn a_connection_that_went_silent_is_replaced_and_sessions_work_again() {
     let reply = until_ok(&app, "/me", Some(&token), Duration::from_secs(5)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     println!("slowest 503 with a timeout of {TIMEOUT:?} behind a silent network: {slowest:?}");
+    assert!(
+        !logs.all().contains(PASSWORD),
+        "a log line holds the password"
+    );
 }
