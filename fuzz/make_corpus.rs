@@ -10,7 +10,7 @@ mod session_type;
 use std::fs;
 use std::path::Path;
 
-use paseto_session::fuzzing::Decoder;
+use paseto_session::internals::Decoder;
 
 const VALID: &str = concat!(
     r#"{"jti":"00112233445566778899aabbccddeeff.3","iat":"2026-12-03T16:40:00Z","#,

@@ -8,7 +8,7 @@ mod session_type;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use paseto_session::fuzzing::Decoder;
+use paseto_session::internals::Decoder;
 
 static DECODER: OnceLock<Decoder> = OnceLock::new();
 

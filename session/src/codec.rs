@@ -450,7 +450,7 @@ fn parse_jti(text: &str) -> Option<(FamilyId, u64)> {
 }
 
 /// Builds a token with any payload, for the fuzz targets' corpus.
-#[cfg(feature = "fuzzing")]
+#[cfg(feature = "internals")]
 pub(crate) fn encrypt_with(key: &crate::key::Key, payload: &[u8], rules: &Rules) -> String {
     LocalToken::encrypt(
         key.paseto_key(),

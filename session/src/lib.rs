@@ -105,9 +105,9 @@ mod config;
 mod cookie;
 mod data;
 mod extract;
-#[cfg(feature = "fuzzing")]
+#[cfg(feature = "internals")]
 #[doc(hidden)]
-pub mod fuzzing;
+pub mod internals;
 mod handle;
 mod key;
 mod layer;
