@@ -407,6 +407,36 @@ async fn logout_and_logout_everywhere_end_the_right_sessions(store: Arc<dyn Sess
     );
 }
 
+async fn a_subject_revocation_never_moves_back(store: Arc<dyn SessionStore>) {
+    let revoked_at = at(millis(5_000));
+    let family = begin(&*store).await;
+    store
+        .revoke_subject("alice", revoked_at, expiry(revoked_at))
+        .await
+        .unwrap();
+
+    // Another instance, whose clock is behind, revokes the same subject a moment later.
+    let behind = at(millis(2_000));
+    store
+        .revoke_subject("alice", behind, expiry(behind))
+        .await
+        .unwrap();
+
+    let presented = Presented {
+        family,
+        generation: 0,
+        subject: Some("alice"),
+        authenticated_at: at(millis(4_000)),
+        issued_at: at(millis(4_000)),
+    };
+    let verdict = check(&*store, presented, rules(at(millis(6_000)), true)).await;
+    assert_eq!(
+        verdict,
+        Verdict::Revoked,
+        "the later revocation time must win"
+    );
+}
+
 // ---- Each body, for each store ----
 
 macro_rules! for_each_store {
@@ -450,6 +480,7 @@ for_each_store! {
     a_token_two_generations_behind_is_a_replay_even_within_the_grace_period,
     revoking_a_family_refuses_each_of_its_tokens_and_no_other,
     revoking_a_subject_refuses_its_logins_up_to_that_moment_only,
+    a_subject_revocation_never_moves_back,
     a_family_the_store_never_began_is_unknown,
     a_generation_the_family_never_reached_is_unknown_and_harms_nothing,
     every_verdict_agrees_with_the_shared_decision,

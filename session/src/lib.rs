@@ -105,10 +105,10 @@ mod config;
 mod cookie;
 mod data;
 mod extract;
+mod handle;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals;
-mod handle;
 mod key;
 mod layer;
 pub mod store;
@@ -137,6 +137,8 @@ pub use layer::{SessionLayer, SessionService};
 /// variants or a nested struct a size bound, following serde's renames; a serde attribute
 /// the bound cannot follow is a compile error.
 pub use paseto_session_derive::{Bounded, Session};
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
 pub use store::{MemoryStore, SessionStore};
 pub use time::{Clock, SystemClock, Timestamp};
 

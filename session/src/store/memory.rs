@@ -333,11 +333,20 @@ impl MemoryStore {
 
     fn revoke_subject_now(&self, subject: &str, now: Timestamp, expires_at: Timestamp) {
         self.observe(now);
-        let revocation = SubjectRevocation {
-            before: now,
-            expires_at,
-        };
-        self.subjects.insert(subject.to_owned(), revocation);
+
+        // A revocation only ever widens: an instance with a slower clock, or a late call,
+        // must not shorten one already recorded.
+        let outcome = self.subjects.entry(subject, None, |_, revocation| {
+            revocation.before = revocation.before.max(now);
+            revocation.expires_at = revocation.expires_at.max(expires_at);
+            EntryAction::Retain(())
+        });
+        if let EntryResult::Vacant(guard) = outcome {
+            let _ = guard.insert(SubjectRevocation {
+                before: now,
+                expires_at,
+            });
+        }
     }
 }
 
