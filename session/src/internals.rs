@@ -27,6 +27,17 @@ pub fn find_cookie(bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// How many bytes `data`'s own claims take in a token, as `write_claims` writes them.
+///
+/// # Errors
+///
+/// When `data` cannot be encoded.
+pub fn written_claims_len<T: Session>(data: &T) -> Result<usize, crate::data::EncodeError> {
+    let mut out = Vec::new();
+    data.write_claims(&mut crate::data::ClaimWriter::new(&mut out))?;
+    Ok(out.len())
+}
+
 /// A keyring with one fixed key and the default rules, for decoding.
 #[derive(Debug)]
 pub struct Decoder {
