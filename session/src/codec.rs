@@ -54,7 +54,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::data::{ClaimWriter, EncodeError, Session};
 use crate::key::Keyring;
-use crate::store::FamilyId;
+use crate::store::{FamilyId, Presented};
 use crate::time::{Timestamp, parse_rfc3339, write_rfc3339};
 
 /// What a token says about its place in the session, beside the user's own claims.
@@ -66,6 +66,19 @@ pub(crate) struct TokenState {
     pub(crate) expires_at: Timestamp,
     /// When the user logged in: the start of the absolute timeout.
     pub(crate) authenticated_at: Timestamp,
+}
+
+impl TokenState {
+    /// The token as the store sees it.
+    pub(crate) fn presented<'a>(&self, subject: Option<&'a str>) -> Presented<'a> {
+        Presented {
+            family: self.family,
+            generation: self.generation,
+            subject,
+            authenticated_at: self.authenticated_at,
+            issued_at: self.issued_at,
+        }
+    }
 }
 
 /// A token that passed decryption and claim validation.

@@ -10,7 +10,7 @@ use crate::codec::{self, TokenState};
 use crate::cookie::Found;
 use crate::data::Session;
 use crate::layer::{Settings, append_set_cookie};
-use crate::store::{CheckRules, FamilyId, Presented, StoreError, Verdict};
+use crate::store::{CheckRules, FamilyId, StoreError, Verdict};
 use crate::time::Timestamp;
 
 /// Turns rotation off for one request.
@@ -201,13 +201,7 @@ impl<T: Session> Handle<T> {
             .is_none_or(|age| state.issued_at.plus(age) <= now);
         let rotate = old_enough && !self.0.skip_rotation.is_skipped();
         let subject = decoded.data.subject();
-        let presented = Presented {
-            family: state.family,
-            generation: state.generation,
-            subject: subject.as_deref(),
-            authenticated_at: state.authenticated_at,
-            issued_at: state.issued_at,
-        };
+        let presented = state.presented(subject.as_deref());
         let rules = CheckRules {
             now,
             grace_period: settings.grace_period,

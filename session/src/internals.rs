@@ -9,7 +9,7 @@ use crate::codec::{self, Rules, TokenState};
 use crate::cookie::{self, Found};
 use crate::data::Session;
 use crate::key::{Key, Keyring};
-use crate::store::{CheckRules, FamilyId, Presented, SessionStore, Verdict};
+use crate::store::{CheckRules, FamilyId, SessionStore, Verdict};
 use crate::time::Timestamp;
 
 /// The instant the targets treat as now: 2026-12-03T16:40:00Z.
@@ -183,13 +183,7 @@ impl Rotation {
             codec::decode::<T>(&self.decoder.keyring, &self.decoder.rules, token, now).ok()?;
         let subject = decoded.data.subject();
         let state = decoded.state;
-        let presented = Presented {
-            family: state.family,
-            generation: state.generation,
-            subject: subject.as_deref(),
-            authenticated_at: state.authenticated_at,
-            issued_at: state.issued_at,
-        };
+        let presented = state.presented(subject.as_deref());
         let rules = CheckRules {
             now,
             grace_period: self.grace_period,
