@@ -593,3 +593,23 @@ async fn development_and_domain_settings_change_the_cookie_name_and_attributes()
     assert!(line.contains("; Domain=example.com"), "{line}");
     assert!(line.contains("; Max-Age=1800"), "{line}");
 }
+
+#[tokio::test]
+async fn without_the_token_cache_every_rule_holds_the_same() {
+    let clock = TestClock::new();
+    let config = config(Keyring::new(Key::generate().unwrap()), &clock).token_cache_bytes(0);
+    let app = app_with(config);
+
+    let first = log_in(&app, 1).await;
+    let second = rotate(&app, &first).await;
+    let third = rotate(&app, &second).await;
+    assert_eq!(visit(&app, "/me", &third).await.body, "user 1");
+
+    clock.advance(GRACE + Duration::from_secs(1));
+    assert_eq!(visit(&app, "/me", &first).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(visit(&app, "/me", &third).await.status, StatusCode::UNAUTHORIZED);
+
+    let fresh = log_in(&app, 2).await;
+    clock.advance(IDLE + Duration::from_secs(31));
+    assert_eq!(visit(&app, "/me", &fresh).await.status, StatusCode::UNAUTHORIZED);
+}

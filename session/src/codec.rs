@@ -284,7 +284,13 @@ pub(crate) fn decode_claims<T: Session>(
     Ok((claims.data, claims.state))
 }
 
-fn check_times(rules: &Rules, state: &TokenState, now: Timestamp) -> Result<(), Invalid> {
+/// Checks the times of a token against `now`: expiry, issue time, lifetime and the
+/// absolute timeout.
+pub(crate) fn check_times(
+    rules: &Rules,
+    state: &TokenState,
+    now: Timestamp,
+) -> Result<(), Invalid> {
     let latest_acceptable = now.plus(rules.leeway);
     if state.expires_at.plus(rules.leeway) <= now {
         return Err(Invalid::Expired);

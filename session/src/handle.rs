@@ -6,12 +6,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use http::HeaderMap;
 use tokio::sync::OnceCell;
 
-use crate::codec::{self, TokenState};
+use crate::codec::{self, Decoded, Invalid, TokenState};
 use crate::cookie::Found;
 use crate::data::Session;
 use crate::layer::{Settings, append_set_cookie};
 use crate::store::{CheckRules, FamilyId, StoreError, Verdict};
 use crate::time::Timestamp;
+use crate::token_cache::TokenCache;
 
 /// Turns rotation off for one request.
 #[derive(Clone, Default)]
@@ -60,6 +61,7 @@ enum Change<T> {
 
 struct Inner<T> {
     settings: Arc<Settings>,
+    token_cache: Arc<TokenCache<T>>,
     token: Option<String>,
     ambiguous: bool,
     skip_rotation: RotationSwitch,
@@ -83,7 +85,11 @@ pub(crate) enum Current<T> {
 }
 
 impl<T: Session> Handle<T> {
-    pub(crate) fn new(settings: Arc<Settings>, found: Found<'_>) -> Self {
+    pub(crate) fn new(
+        settings: Arc<Settings>,
+        token_cache: Arc<TokenCache<T>>,
+        found: Found<'_>,
+    ) -> Self {
         let (token, ambiguous) = match found {
             Found::Absent => (None, false),
             Found::One(value) => (Some(value.to_owned()), false),
@@ -91,6 +97,7 @@ impl<T: Session> Handle<T> {
         };
         Self(Arc::new(Inner {
             settings,
+            token_cache,
             token,
             ambiguous,
             skip_rotation: RotationSwitch::default(),
@@ -187,7 +194,7 @@ impl<T: Session> Handle<T> {
         };
 
         let now = settings.clock.now();
-        let decoded = match codec::decode::<T>(&settings.keyring, &settings.rules, token, now) {
+        let decoded = match self.decode(token, now) {
             Ok(decoded) => decoded,
             Err(reason) => {
                 tracing::debug!(target: "paseto_session", %reason, "no session: token refused");
@@ -257,6 +264,29 @@ impl<T: Session> Handle<T> {
         }
     }
 
+    /// Decodes the token, or finds it among those this layer issued or verified; either
+    /// way its times are checked against `now`.
+    fn decode(&self, token: &str, now: Timestamp) -> Result<Decoded<T>, Invalid> {
+        let settings = self.settings();
+        if let Some(verified) = self.0.token_cache.get(token) {
+            codec::check_times(&settings.rules, &verified.state, now)?;
+            return Ok(Decoded {
+                data: verified.data.clone(),
+                state: verified.state,
+                current_key: verified.current_key,
+            });
+        }
+
+        let decoded = codec::decode::<T>(&settings.keyring, &settings.rules, token, now)?;
+        if self.0.token_cache.is_enabled() {
+            let data = decoded.data.clone();
+            self.0
+                .token_cache
+                .insert(token, data, decoded.state, decoded.current_key);
+        }
+        Ok(decoded)
+    }
+
     /// When a family that logged in at `authenticated_at` can no longer be valid.
     pub(crate) fn family_expiry(&self, authenticated_at: Timestamp) -> Timestamp {
         let rules = &self.settings().rules;
@@ -293,10 +323,10 @@ impl<T: Session> Handle<T> {
                 _ => return,
             },
         };
-        self.issue(headers, &issue);
+        self.issue(headers, issue);
     }
 
-    fn issue(&self, headers: &mut HeaderMap, active: &Active<T>) {
+    fn issue(&self, headers: &mut HeaderMap, active: Active<T>) {
         let settings = self.settings();
         let now = settings.clock.now().truncate_to_seconds();
         let idle_expiry = now.plus(settings.rules.idle_timeout);
@@ -314,6 +344,7 @@ impl<T: Session> Handle<T> {
         match codec::encode(&settings.keyring, &settings.rules, &active.data, &state) {
             Ok(token) => {
                 append_set_cookie(headers, &settings.cookie.set(&token));
+                self.0.token_cache.insert(&token, active.data, state, true);
             }
             Err(error) => {
                 // The bounds were checked when the data was set, so this is a bug or a

@@ -11,6 +11,7 @@ use crate::data::Session;
 use crate::key::{Key, Keyring};
 use crate::store::{CheckRules, FamilyId, SessionStore, Verdict};
 use crate::time::Timestamp;
+use crate::token_cache::TokenCache;
 
 /// The instant the targets treat as now: 2026-12-03T16:40:00Z.
 pub const NOW: Timestamp = Timestamp::from_millis(1_796_316_000_000);
@@ -172,7 +173,8 @@ impl Rotation {
     }
 
     /// One full rotation of `token` against `store`; the `Set-Cookie` line of the next
-    /// token, or `None` when the token is refused.
+    /// token, or `None` when the token is refused. The token is always decrypted, as for a
+    /// request whose token this process has not seen.
     pub async fn rotate<T: Session>(
         &self,
         store: &dyn SessionStore,
@@ -181,6 +183,46 @@ impl Rotation {
     ) -> Option<String> {
         let decoded =
             codec::decode::<T>(&self.decoder.keyring, &self.decoder.rules, token, now).ok()?;
+        let (set_cookie, _, _) = self.advance_and_encode(store, decoded, now).await?;
+        Some(set_cookie)
+    }
+
+    /// One full rotation as the layer does it with its token cache: a token this process
+    /// issued is found in `cache` instead of being decrypted, and the next token is put
+    /// there for the next request.
+    pub async fn rotate_cached<T: Session>(
+        &self,
+        cache: &RotationCache<T>,
+        store: &dyn SessionStore,
+        token: &str,
+        now: Timestamp,
+    ) -> Option<String> {
+        let decoded = match cache.0.get(token) {
+            Some(verified) => {
+                codec::check_times(&self.decoder.rules, &verified.state, now).ok()?;
+                codec::Decoded {
+                    data: verified.data.clone(),
+                    state: verified.state,
+                    current_key: verified.current_key,
+                }
+            }
+            None => {
+                codec::decode::<T>(&self.decoder.keyring, &self.decoder.rules, token, now).ok()?
+            }
+        };
+
+        let (set_cookie, next_token, (data, state)) =
+            self.advance_and_encode(store, decoded, now).await?;
+        cache.0.insert(&next_token, data, state, true);
+        Some(set_cookie)
+    }
+
+    async fn advance_and_encode<T: Session>(
+        &self,
+        store: &dyn SessionStore,
+        decoded: codec::Decoded<T>,
+        now: Timestamp,
+    ) -> Option<(String, String, (T, TokenState))> {
         let subject = decoded.data.subject();
         let state = decoded.state;
         let presented = state.presented(subject.as_deref());
@@ -208,7 +250,24 @@ impl Rotation {
             &next,
         )
         .ok()?;
-        Some(self.cookie.set(&token))
+        Some((self.cookie.set(&token), token, (decoded.data, next)))
+    }
+}
+
+/// The layer's token cache, for [`Rotation::rotate_cached`].
+pub struct RotationCache<T>(TokenCache<T>);
+
+impl<T: Session> RotationCache<T> {
+    /// A cache of `bytes` bytes, as [`crate::SessionConfig::token_cache_bytes`] sets.
+    #[must_use]
+    pub fn new(bytes: usize) -> Self {
+        Self(TokenCache::new(bytes))
+    }
+}
+
+impl<T> std::fmt::Debug for RotationCache<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RotationCache").finish_non_exhaustive()
     }
 }
 

@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -22,6 +21,7 @@ use crate::handle::Handle;
 use crate::key::Keyring;
 use crate::store::SessionStore;
 use crate::time::Clock;
+use crate::token_cache::TokenCache;
 
 /// Everything a request needs, fixed when the layer is built.
 pub(crate) struct Settings {
@@ -35,6 +35,7 @@ pub(crate) struct Settings {
     pub(crate) login_url: Option<Arc<str>>,
     cross_origin_protection: bool,
     trusted_origins: Vec<String>,
+    token_cache_bytes: usize,
 }
 
 impl Settings {
@@ -119,6 +120,7 @@ impl Settings {
             login_url: config.login_url.map(Arc::from),
             cross_origin_protection: config.cross_origin_protection,
             trusted_origins: config.trusted_origins,
+            token_cache_bytes: config.token_cache_bytes,
         })
     }
 
@@ -224,7 +226,7 @@ fn is_cookie_name_byte(byte: u8) -> bool {
 /// ```
 pub struct SessionLayer<T> {
     settings: Arc<Settings>,
-    marker: PhantomData<fn() -> T>,
+    token_cache: Arc<TokenCache<T>>,
 }
 
 impl<T: Session> SessionLayer<T> {
@@ -237,9 +239,10 @@ impl<T: Session> SessionLayer<T> {
     /// or an unusable login URL.
     pub fn new(config: SessionConfig) -> Result<Self, ConfigError> {
         let settings = Settings::from_config::<T>(config)?;
+        let token_cache = Arc::new(TokenCache::new(settings.token_cache_bytes));
         Ok(Self {
             settings: Arc::new(settings),
-            marker: PhantomData,
+            token_cache,
         })
     }
 
@@ -254,7 +257,7 @@ impl<T> Clone for SessionLayer<T> {
     fn clone(&self) -> Self {
         Self {
             settings: self.settings.clone(),
-            marker: PhantomData,
+            token_cache: self.token_cache.clone(),
         }
     }
 }
@@ -274,7 +277,7 @@ impl<S, T: Session> Layer<S> for SessionLayer<T> {
         SessionService {
             inner,
             settings: self.settings.clone(),
-            marker: PhantomData,
+            token_cache: self.token_cache.clone(),
         }
     }
 }
@@ -283,7 +286,7 @@ impl<S, T: Session> Layer<S> for SessionLayer<T> {
 pub struct SessionService<S, T> {
     inner: S,
     settings: Arc<Settings>,
-    marker: PhantomData<fn() -> T>,
+    token_cache: Arc<TokenCache<T>>,
 }
 
 impl<S: Clone, T> Clone for SessionService<S, T> {
@@ -291,7 +294,7 @@ impl<S: Clone, T> Clone for SessionService<S, T> {
         Self {
             inner: self.inner.clone(),
             settings: self.settings.clone(),
-            marker: PhantomData,
+            token_cache: self.token_cache.clone(),
         }
     }
 }
@@ -345,7 +348,7 @@ where
             method = %request.method(),
             path = %request.uri().path(),
         );
-        let handle = Handle::<T>::new(settings, found);
+        let handle = Handle::<T>::new(settings, self.token_cache.clone(), found);
         request.extensions_mut().insert(handle.rotation_switch());
         request.extensions_mut().insert(handle.clone());
 

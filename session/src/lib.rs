@@ -113,6 +113,7 @@ mod key;
 mod layer;
 pub mod store;
 mod time;
+mod token_cache;
 
 pub use bound::{BoundError, BoundUnit, Bounded, MaxItems, MaxItemsLen, MaxLen};
 pub use config::{ConfigError, SessionConfig};
