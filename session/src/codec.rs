@@ -199,7 +199,7 @@ fn write_registered_claims(out: &mut Vec<u8>, state: &TokenState) -> Result<(), 
     out.extend_from_slice(b"{\"jti\":\"");
     state.family.write_hex(out);
     out.push(b'.');
-    out.extend_from_slice(state.generation.to_string().as_bytes());
+    out.extend_from_slice(itoa::Buffer::new().format(state.generation).as_bytes());
 
     let times = [
         ("\",\"iat\":\"", state.issued_at, false),

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 use http::header::COOKIE;
+use memchr::memmem;
 
 /// The `SameSite` attribute of the session cookie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,24 +45,34 @@ pub(crate) enum Found<'a> {
 pub(crate) fn find<'a>(headers: &'a HeaderMap, name: &str) -> Found<'a> {
     let mut found = Found::Absent;
     for header in headers.get_all(COOKIE) {
-        for pair in header.as_bytes().split(|&byte| byte == b';') {
-            let pair = pair.trim_ascii();
-            let Some(value) = pair
-                .strip_prefix(name.as_bytes())
-                .and_then(|rest| rest.strip_prefix(b"="))
-            else {
+        let bytes = header.as_bytes();
+        // Searching for the name is much cheaper than splitting a long header into all
+        // of its pairs; a match counts only where a pair starts.
+        for start in memmem::find_iter(bytes, name.as_bytes()) {
+            let after_name = start + name.len();
+            if bytes.get(after_name) != Some(&b'=') || !starts_pair(&bytes[..start]) {
                 continue;
-            };
+            }
             if found != Found::Absent {
                 return Found::Ambiguous;
             }
-            found = match std::str::from_utf8(value) {
+
+            let rest = &bytes[after_name + 1..];
+            let value = &rest[..memchr::memchr(b';', rest).unwrap_or(rest.len())];
+            found = match std::str::from_utf8(value.trim_ascii_end()) {
                 Ok(value) => Found::One(value),
                 Err(_) => Found::Ambiguous,
             };
         }
     }
     found
+}
+
+/// Whether a cookie pair can start right after `before`: at the start of the header, or
+/// after a `;` and optional white space.
+fn starts_pair(before: &[u8]) -> bool {
+    let before = before.trim_ascii_end();
+    before.is_empty() || before.ends_with(b";")
 }
 
 /// The attributes of the session cookie, fixed at start-up.
@@ -148,6 +159,18 @@ mod tests {
             find(&headers(&[b"session=a", b"session=b"]), "session"),
             Found::Ambiguous
         );
+    }
+
+    #[test]
+    fn the_name_counts_only_where_a_pair_starts() {
+        let headers = headers(&[b"x=session=1; asession=2; session =3;session=4 ; b=session"]);
+        assert_eq!(find(&headers, "session"), Found::One("4"));
+        let headers = headers_of(b"  session=first");
+        assert_eq!(find(&headers, "session"), Found::One("first"));
+    }
+
+    fn headers_of(value: &[u8]) -> HeaderMap {
+        headers(&[value])
     }
 
     #[test]

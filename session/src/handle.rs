@@ -41,6 +41,7 @@ pub(crate) struct Active<T> {
 }
 
 /// The outcome of checking the request's cookie, computed at most once per request.
+#[derive(Clone)]
 enum Loaded<T> {
     /// No cookie.
     Absent,
@@ -296,7 +297,7 @@ impl<T: Session> Handle<T> {
     }
 
     /// Writes the response's `Set-Cookie`, after the handler ran.
-    pub(crate) async fn finish(&self, headers: &mut HeaderMap) {
+    pub(crate) async fn finish(mut self, headers: &mut HeaderMap) {
         let untouched = matches!(&*self.change(), Change::Untouched);
         let skip = self.0.skip_rotation.is_skipped();
         if untouched && self.0.token.is_some() && !skip {
@@ -306,24 +307,34 @@ impl<T: Session> Handle<T> {
         }
 
         let change = std::mem::replace(&mut *self.change(), Change::Untouched);
+        let loaded = self.take_loaded();
         let issue = match change {
             Change::Ended => return self.clear(headers),
             Change::Started(active) => active,
-            Change::Updated(data) => match self.0.loaded.get() {
+            Change::Updated(data) => match loaded {
                 Some(Loaded::Active(active)) => Active {
                     data,
                     reissue: true,
-                    ..active.clone()
+                    ..active
                 },
                 _ => return,
             },
-            Change::Untouched => match self.0.loaded.get() {
-                Some(Loaded::Active(active)) if active.reissue => active.clone(),
+            Change::Untouched => match loaded {
+                Some(Loaded::Active(active)) if active.reissue => active,
                 Some(Loaded::Refused) => return self.clear(headers),
                 _ => return,
             },
         };
         self.issue(headers, issue);
+    }
+
+    /// The outcome of the cookie check, moved out of the handle when the request kept no
+    /// other copy of it (the usual case, once the handler has returned), else copied.
+    fn take_loaded(&mut self) -> Option<Loaded<T>> {
+        match Arc::get_mut(&mut self.0) {
+            Some(inner) => inner.loaded.take(),
+            None => self.0.loaded.get().cloned(),
+        }
     }
 
     fn issue(&self, headers: &mut HeaderMap, active: Active<T>) {
@@ -343,7 +354,7 @@ impl<T: Session> Handle<T> {
 
         match codec::encode(&settings.keyring, &settings.rules, &active.data, &state) {
             Ok(token) => {
-                append_set_cookie(headers, &settings.cookie.set(&token));
+                append_set_cookie(headers, settings.cookie.set(&token));
                 self.0.token_cache.insert(&token, active.data, state, true);
             }
             Err(error) => {
@@ -355,6 +366,6 @@ impl<T: Session> Handle<T> {
     }
 
     fn clear(&self, headers: &mut HeaderMap) {
-        append_set_cookie(headers, &self.settings().cookie.clear());
+        append_set_cookie(headers, self.settings().cookie.clear());
     }
 }

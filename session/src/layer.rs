@@ -371,8 +371,8 @@ fn forbidden<B: Default>() -> Response<B> {
     response
 }
 
-pub(crate) fn append_set_cookie(headers: &mut http::HeaderMap, value: &str) -> bool {
-    match HeaderValue::from_str(value) {
+pub(crate) fn append_set_cookie(headers: &mut http::HeaderMap, value: String) -> bool {
+    match HeaderValue::try_from(value) {
         Ok(value) => {
             headers.append(SET_COOKIE, value);
             true
