@@ -269,21 +269,32 @@ impl<T: Session> Handle<T> {
     /// way its times are checked against `now`.
     fn decode(&self, token: &str, now: Timestamp) -> Result<Decoded<T>, Invalid> {
         let settings = self.settings();
-        if let Some(verified) = self.0.token_cache.get(token) {
+        // A request that will rotate spends its token, so its entry can leave the cache;
+        // one that keeps its token leaves the entry for the next request.
+        let spends_token = !self.0.skip_rotation.is_skipped() && settings.rotate_after.is_none();
+        let cached = if spends_token {
+            self.0.token_cache.take(token)
+        } else {
+            self.0.token_cache.get(token)
+        };
+
+        if let Some(verified) = cached {
             codec::check_times(&settings.rules, &verified.state, now)?;
+            let (state, current_key) = (verified.state, verified.current_key);
+            let data = Arc::try_unwrap(verified)
+                .map_or_else(|shared| shared.data.clone(), |owned| owned.data);
             return Ok(Decoded {
-                data: verified.data.clone(),
-                state: verified.state,
-                current_key: verified.current_key,
+                data,
+                state,
+                current_key,
             });
         }
 
         let decoded = codec::decode::<T>(&settings.keyring, &settings.rules, token, now)?;
-        if self.0.token_cache.is_enabled() {
+        if self.0.token_cache.is_enabled() && !spends_token {
             let data = decoded.data.clone();
-            self.0
-                .token_cache
-                .insert(token, data, decoded.state, decoded.current_key);
+            let cache = &self.0.token_cache;
+            cache.insert(token, data, decoded.state, decoded.current_key);
         }
         Ok(decoded)
     }

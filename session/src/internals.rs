@@ -197,13 +197,16 @@ impl Rotation {
         token: &str,
         now: Timestamp,
     ) -> Option<String> {
-        let decoded = match cache.0.get(token) {
+        let decoded = match cache.0.take(token) {
             Some(verified) => {
                 codec::check_times(&self.decoder.rules, &verified.state, now).ok()?;
+                let (state, current_key) = (verified.state, verified.current_key);
+                let data = std::sync::Arc::try_unwrap(verified)
+                    .map_or_else(|shared| shared.data.clone(), |owned| owned.data);
                 codec::Decoded {
-                    data: verified.data.clone(),
-                    state: verified.state,
-                    current_key: verified.current_key,
+                    data,
+                    state,
+                    current_key,
                 }
             }
             None => {

@@ -42,6 +42,19 @@ impl<T> Weighter<u64, Arc<Verified<T>>> for ByBytes {
     }
 }
 
+/// Whether two tokens are the same, in time that depends only on their lengths: the
+/// difference of every byte is gathered before the answer is looked at.
+fn same_token(kept: &[u8], presented: &[u8]) -> bool {
+    if kept.len() != presented.len() {
+        return false;
+    }
+    let difference = kept
+        .iter()
+        .zip(presented)
+        .fold(0u8, |gathered, (a, b)| gathered | (a ^ b));
+    bool::from(difference.ct_eq(&0))
+}
+
 /// The cache, bounded in bytes; empty and free when its budget is zero.
 pub(crate) struct TokenCache<T> {
     entries: Option<Cache<u64, Arc<Verified<T>>, ByBytes>>,
@@ -65,13 +78,27 @@ impl<T: Clone + Send + Sync + 'static> TokenCache<T> {
     /// The entry of exactly `token`, if the cache holds it.
     pub(crate) fn get(&self, token: &str) -> Option<Arc<Verified<T>>> {
         let entries = self.entries.as_ref()?;
-        let entry = entries.get(&self.hasher.hash_one(token))?;
+        let entry = entries.get(&self.slot(token))?;
+        same_token(&entry.token, token.as_bytes()).then_some(entry)
+    }
 
-        // The hash only finds the slot; the whole token must match, and its bytes are
-        // compared in constant time so that timing says nothing about a valid token.
-        let same =
-            entry.token.len() == token.len() && bool::from(entry.token.ct_eq(token.as_bytes()));
-        same.then_some(entry)
+    /// Takes the entry of exactly `token` out of the cache, for a request that is about to
+    /// spend the token: nobody should present it again, and the caller gets the session
+    /// without copying it when no other request holds the entry.
+    pub(crate) fn take(&self, token: &str) -> Option<Arc<Verified<T>>> {
+        let entries = self.entries.as_ref()?;
+        let removed = entries.remove_if(&self.slot(token), |entry| {
+            same_token(&entry.token, token.as_bytes())
+        });
+        removed.map(|(_, entry)| entry)
+    }
+
+    /// The slot of a token. The start of a token holds its random nonce, which spreads
+    /// tokens evenly; hashing the rest would only cost time, since a hit compares the
+    /// whole token anyway.
+    fn slot(&self, token: &str) -> u64 {
+        let start = &token.as_bytes()[..token.len().min(64)];
+        self.hasher.hash_one(start)
     }
 
     /// Remembers that `token` says `data` and `state`.
@@ -85,7 +112,7 @@ impl<T: Clone + Send + Sync + 'static> TokenCache<T> {
             state,
             current_key,
         };
-        entries.insert(self.hasher.hash_one(token), Arc::new(entry));
+        entries.insert(self.slot(token), Arc::new(entry));
     }
 
     /// Whether the cache is on.
@@ -127,7 +154,38 @@ mod tests {
             "V4.local.abc",
         ] {
             assert!(cache.get(other).is_none(), "{other}");
+            assert!(cache.take(other).is_none(), "{other}");
         }
+    }
+
+    #[test]
+    fn tokens_that_share_their_start_keep_their_own_entries() {
+        let cache = TokenCache::<String>::new(1 << 20);
+        let prefix = "v4.local.".to_owned() + &"n".repeat(64);
+        cache.insert(
+            &format!("{prefix}-first"),
+            "first".to_owned(),
+            state(),
+            true,
+        );
+        cache.insert(
+            &format!("{prefix}-second"),
+            "second".to_owned(),
+            state(),
+            true,
+        );
+
+        // One slot: the later entry replaced the earlier, and neither answers for the other.
+        assert!(cache.get(&format!("{prefix}-first")).is_none());
+        assert!(cache.take(&format!("{prefix}-first")).is_none());
+        let second = cache
+            .take(&format!("{prefix}-second"))
+            .map(|hit| hit.data.clone());
+        assert_eq!(second, Some("second".to_owned()));
+        assert!(
+            cache.get(&format!("{prefix}-second")).is_none(),
+            "taken out"
+        );
     }
 
     #[test]
