@@ -201,16 +201,24 @@ fn write_registered_claims(out: &mut Vec<u8>, state: &TokenState) -> Result<(), 
     out.push(b'.');
     out.extend_from_slice(itoa::Buffer::new().format(state.generation).as_bytes());
 
-    let times = [
-        ("\",\"iat\":\"", state.issued_at, false),
-        ("\",\"nbf\":\"", state.issued_at, false),
-        ("\",\"exp\":\"", state.expires_at, false),
-        ("\",\"auth\":\"", state.authenticated_at, true),
+    // `iat` and `nbf` are the same instant: write it once and copy the text.
+    out.extend_from_slice(b"\",\"iat\":\"");
+    let issued_at_start = out.len();
+    if !write_rfc3339(out, state.issued_at, false) {
+        return Err(EncodeError { claim: Some("iat") });
+    }
+    let issued_at_end = out.len();
+    out.extend_from_slice(b"\",\"nbf\":\"");
+    out.extend_from_within(issued_at_start..issued_at_end);
+
+    let later = [
+        ("\",\"exp\":\"", state.expires_at, false, "exp"),
+        ("\",\"auth\":\"", state.authenticated_at, true, "auth"),
     ];
-    for (separator, time, with_millis) in times {
+    for (separator, time, with_millis, claim) in later {
         out.extend_from_slice(separator.as_bytes());
         if !write_rfc3339(out, time, with_millis) {
-            return Err(EncodeError { claim: Some("exp") });
+            return Err(EncodeError { claim: Some(claim) });
         }
     }
 
