@@ -20,7 +20,9 @@ const VALID: &str = concat!(
 );
 
 fn write(target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
     fs::create_dir_all(&folder)?;
     fs::write(folder.join(name), bytes)
 }
@@ -30,15 +32,25 @@ fn main() -> std::io::Result<()> {
     let near_valid = [
         ("valid", VALID.to_owned()),
         ("expired", VALID.replace("17:10:00Z", "16:00:00Z")),
-        ("duplicate", VALID.replace(r#""sub":"42""#, r#""sub":"42","sub":"43""#)),
+        (
+            "duplicate",
+            VALID.replace(r#""sub":"42""#, r#""sub":"42","sub":"43""#),
+        ),
         ("no-role", VALID.replace(r#""role":"Admin","#, "")),
         ("long-name", VALID.replace("Zoë", &"x".repeat(40))),
-        ("null-address", VALID.replace(r#"{"city":"Oslo","zip":150}"#, "null")),
+        (
+            "null-address",
+            VALID.replace(r#"{"city":"Oslo","zip":150}"#, "null"),
+        ),
         ("nested", VALID.replace(r#"["a","b"]"#, &"[".repeat(64))),
     ];
     for (name, payload) in &near_valid {
         write("claims", name, payload.as_bytes())?;
-        write("token", name, decoder.encrypt(payload.as_bytes()).as_bytes())?;
+        write(
+            "token",
+            name,
+            decoder.encrypt(payload.as_bytes()).as_bytes(),
+        )?;
     }
     write("token", "public", b"v4.public.AAAA")?;
     write("token", "v2", b"v2.local.AAAA.AAAA")?;

@@ -606,10 +606,19 @@ async fn without_the_token_cache_every_rule_holds_the_same() {
     assert_eq!(visit(&app, "/me", &third).await.body, "user 1");
 
     clock.advance(GRACE + Duration::from_secs(1));
-    assert_eq!(visit(&app, "/me", &first).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(visit(&app, "/me", &third).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &first).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        visit(&app, "/me", &third).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     let fresh = log_in(&app, 2).await;
     clock.advance(IDLE + Duration::from_secs(31));
-    assert_eq!(visit(&app, "/me", &fresh).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        visit(&app, "/me", &fresh).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
     if let Some(value) = paseto_session::internals::find_cookie(bytes) {
-        let found = bytes.windows(value.len().max(1)).any(|window| window == value.as_bytes());
+        let found = bytes
+            .windows(value.len().max(1))
+            .any(|window| window == value.as_bytes());
         assert!(value.is_empty() || found);
     }
 });
