@@ -11,31 +11,13 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
-use paseto_session::{
-    Key, Keyring, MemoryStore, Session, SessionConfig, SessionError, SessionLayer, Sessions,
-};
+use paseto_session::{Key, Keyring, MemoryStore, SessionConfig, SessionLayer};
 use support::{TestClock, get as get_with};
 
-const COOKIE: &str = "__Host-session";
+use support::members::{COOKIE, Member, routes};
 const LEEWAY: Duration = Duration::from_secs(30);
 const IDLE: Duration = Duration::from_secs(600);
 const GRACE: Duration = Duration::from_secs(5);
-
-#[derive(Session, Clone, Debug)]
-struct User {
-    #[session(subject)]
-    id: u32,
-}
-
-async fn login(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
-    sessions.start(User { id: 1 }).await?;
-    Ok("in")
-}
-
-async fn me(user: User) -> String {
-    user.id.to_string()
-}
 
 fn app(clock: &TestClock) -> Router {
     let config = SessionConfig::new(Keyring::new(Key::generate().unwrap()))
@@ -44,10 +26,7 @@ fn app(clock: &TestClock) -> Router {
         .leeway(LEEWAY)
         .idle_timeout(IDLE)
         .grace_period(GRACE);
-    Router::new()
-        .route("/login", get(login))
-        .route("/me", get(me))
-        .layer(SessionLayer::<User>::new(config).unwrap())
+    routes().layer(SessionLayer::<Member>::new(config).unwrap())
 }
 
 async fn status(app: &Router, token: &str) -> (StatusCode, Option<String>) {
@@ -59,7 +38,10 @@ async fn status(app: &Router, token: &str) -> (StatusCode, Option<String>) {
 async fn a_forward_jump_within_the_idle_timeout_keeps_the_session() {
     let clock = TestClock::new();
     let app = app(&clock);
-    let token = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let token = get_with(&app, "/login/1", None)
+        .await
+        .cookie(COOKIE)
+        .unwrap();
 
     clock.advance(LEEWAY * 4);
     let (code, next) = status(&app, &token).await;
@@ -71,7 +53,10 @@ async fn a_forward_jump_within_the_idle_timeout_keeps_the_session() {
 async fn a_forward_jump_past_the_idle_timeout_ends_the_session() {
     let clock = TestClock::new();
     let app = app(&clock);
-    let token = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let token = get_with(&app, "/login/1", None)
+        .await
+        .cookie(COOKIE)
+        .unwrap();
 
     clock.advance(IDLE + LEEWAY + Duration::from_secs(1));
     assert_eq!(status(&app, &token).await.0, StatusCode::UNAUTHORIZED);
@@ -81,7 +66,10 @@ async fn a_forward_jump_past_the_idle_timeout_ends_the_session() {
 async fn a_forward_jump_past_the_grace_period_makes_the_previous_token_a_replay() {
     let clock = TestClock::new();
     let app = app(&clock);
-    let first = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let first = get_with(&app, "/login/1", None)
+        .await
+        .cookie(COOKIE)
+        .unwrap();
     let (_, second) = status(&app, &first).await;
 
     clock.advance(LEEWAY * 2);
@@ -96,7 +84,10 @@ async fn a_forward_jump_past_the_grace_period_makes_the_previous_token_a_replay(
 async fn a_backward_jump_past_the_leeway_refuses_tokens_from_the_future_then_recovers() {
     let clock = TestClock::new();
     let app = app(&clock);
-    let first = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let first = get_with(&app, "/login/1", None)
+        .await
+        .cookie(COOKIE)
+        .unwrap();
     clock.advance(Duration::from_secs(1));
     let (_, second) = status(&app, &first).await;
     let second = second.unwrap();
@@ -108,7 +99,10 @@ async fn a_backward_jump_past_the_leeway_refuses_tokens_from_the_future_then_rec
     assert_eq!(status(&app, &first).await.0, StatusCode::UNAUTHORIZED);
 
     // A new login at the rewound time works.
-    let again = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let again = get_with(&app, "/login/1", None)
+        .await
+        .cookie(COOKIE)
+        .unwrap();
     let (code, next) = status(&app, &again).await;
     assert_eq!(code, StatusCode::OK);
     assert_eq!(status(&app, &next.unwrap()).await.0, StatusCode::OK);
@@ -118,7 +112,10 @@ async fn a_backward_jump_past_the_leeway_refuses_tokens_from_the_future_then_rec
 async fn a_backward_jump_within_the_leeway_keeps_the_session() {
     let clock = TestClock::new();
     let app = app(&clock);
-    let token = get_with(&app, "/login", None).await.cookie(COOKIE).unwrap();
+    let token = get_with(&app, "/login/1", None)
+        .await
+        .cookie(COOKIE)
+        .unwrap();
 
     clock.set_back(LEEWAY / 2);
     let (code, next) = status(&app, &token).await;

@@ -13,55 +13,19 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
-use paseto_session::{
-    Key, Keyring, MemoryStore, Session, SessionConfig, SessionError, SessionLayer, Sessions,
-};
+use paseto_session::{Key, Keyring, MemoryStore, SessionConfig, SessionLayer};
 use proptest::prelude::*;
 use support::{TestClock, base64url_decode, get as get_with};
 
-const COOKIE: &str = "__Host-session";
+use support::members::{COOKIE, Member, routes};
 const GRACE: Duration = Duration::from_secs(5);
-
-#[derive(Session, Clone, Debug, PartialEq)]
-struct User {
-    #[session(subject)]
-    id: u32,
-}
-
-async fn login(
-    sessions: Sessions<User>,
-    axum::extract::Path(id): axum::extract::Path<u32>,
-) -> Result<&'static str, SessionError> {
-    sessions.start(User { id }).await?;
-    Ok("in")
-}
-
-async fn me(user: User) -> String {
-    user.id.to_string()
-}
-
-async fn logout(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
-    sessions.end().await?;
-    Ok("out")
-}
-
-async fn logout_everywhere(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
-    sessions.end_everywhere().await?;
-    Ok("out everywhere")
-}
 
 fn app(clock: &TestClock) -> Router {
     let config = SessionConfig::new(Keyring::new(Key::generate().unwrap()))
         .clock(clock.clone())
         .store(MemoryStore::starting_at(100_000, TestClock::START))
         .grace_period(GRACE);
-    Router::new()
-        .route("/login/{id}", get(login))
-        .route("/me", get(me))
-        .route("/logout", get(logout))
-        .route("/logout-everywhere", get(logout_everywhere))
-        .layer(SessionLayer::<User>::new(config).unwrap())
+    routes().layer(SessionLayer::<Member>::new(config).unwrap())
 }
 
 /// Whether `token` has the shape of a token this crate issues. Its family is inside the

@@ -13,31 +13,12 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
-use paseto_session::{Key, Keyring, Session, SessionConfig, SessionError, SessionLayer, Sessions};
+use paseto_session::{Key, Keyring, SessionConfig, SessionLayer};
 use redis_support::{Cleanup, redis_url, unique_prefix};
 use support::{Reply, TestClock, get as get_with};
 
-const COOKIE: &str = "__Host-session";
+use support::members::{COOKIE, Member, routes};
 const GRACE: Duration = Duration::from_secs(10);
-
-#[derive(Session, Clone, Debug)]
-struct User {
-    #[session(subject)]
-    id: u64,
-}
-
-async fn login(
-    sessions: Sessions<User>,
-    axum::extract::Path(id): axum::extract::Path<u64>,
-) -> Result<&'static str, SessionError> {
-    sessions.start(User { id }).await?;
-    Ok("welcome")
-}
-
-async fn me(user: User) -> String {
-    user.id.to_string()
-}
 
 /// Two instances of one app: the same key and prefix, a store connection each.
 struct Deployment {
@@ -60,10 +41,7 @@ impl Deployment {
                 .clock(clock.clone())
                 .store(store)
                 .grace_period(GRACE);
-            let app = Router::new()
-                .route("/login/{id}", get(login))
-                .route("/me", get(me))
-                .layer(SessionLayer::<User>::new(config).unwrap());
+            let app = routes().layer(SessionLayer::<Member>::new(config).unwrap());
             instances.push(app);
         }
         let instances = instances.try_into().unwrap();

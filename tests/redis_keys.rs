@@ -14,12 +14,8 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
 use paseto_session::store::{CheckRules, FamilyId, Presented, RedisStore, SessionStore, Verdict};
-use paseto_session::{
-    Clock, Key, Keyring, Session, SessionConfig, SessionError, SessionLayer, Sessions, SystemClock,
-    Timestamp,
-};
+use paseto_session::{Clock, Key, Keyring, SessionConfig, SessionLayer, SystemClock, Timestamp};
 use redis_support::{Cleanup, keys_under, raw_connection, redis_url, unique_prefix};
 use support::get as get_with;
 
@@ -192,35 +188,7 @@ async fn a_subject_revocation_never_moves_back_nor_expires_sooner() {
     }
 }
 
-#[derive(Session, Clone, Debug)]
-struct User {
-    #[session(subject)]
-    id: u64,
-}
-
-const COOKIE: &str = "__Host-session";
-
-async fn login(
-    sessions: Sessions<User>,
-    axum::extract::Path(id): axum::extract::Path<u64>,
-) -> Result<&'static str, SessionError> {
-    sessions.start(User { id }).await?;
-    Ok("welcome")
-}
-
-async fn me(user: User) -> String {
-    user.id.to_string()
-}
-
-async fn logout(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
-    sessions.end().await?;
-    Ok("bye")
-}
-
-async fn logout_everywhere(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
-    sessions.end_everywhere().await?;
-    Ok("bye everywhere")
-}
+use support::members::{COOKIE, Member, routes};
 
 /// An app on the system clock whose sessions live two seconds at most.
 fn short_lived_app(store: Arc<dyn SessionStore>) -> Router {
@@ -230,12 +198,7 @@ fn short_lived_app(store: Arc<dyn SessionStore>) -> Router {
         .idle_timeout(Duration::from_secs(2))
         .absolute_timeout(Duration::from_secs(2))
         .leeway(Duration::from_millis(500));
-    Router::new()
-        .route("/login/{id}", get(login))
-        .route("/me", get(me))
-        .route("/logout", get(logout))
-        .route("/logout-everywhere", get(logout_everywhere))
-        .layer(SessionLayer::<User>::new(config).unwrap())
+    routes().layer(SessionLayer::<Member>::new(config).unwrap())
 }
 
 /// Starts, rotates and ends sessions through the layer; `end_everywhere` picks which

@@ -14,12 +14,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
 use paseto_session::store::{CheckRules, FamilyId, Presented, SessionStore, Verdict, decide};
-use paseto_session::{
-    Key, Keyring, MemoryStore, Session, SessionConfig, SessionError, SessionLayer, Sessions,
-    Timestamp,
-};
+use paseto_session::{Key, Keyring, MemoryStore, SessionConfig, SessionLayer, Timestamp};
 use support::{Reply, TestClock, get as get_with};
 
 const GRACE: Duration = Duration::from_secs(10);
@@ -285,47 +281,14 @@ async fn every_verdict_agrees_with_the_shared_decision(store: Arc<dyn SessionSto
 
 // ---- Through the layer ----
 
-#[derive(Session, Clone, Debug, PartialEq)]
-struct User {
-    #[session(subject)]
-    id: u64,
-}
-
-const COOKIE: &str = "__Host-session";
-
-async fn login(
-    sessions: Sessions<User>,
-    axum::extract::Path(id): axum::extract::Path<u64>,
-) -> Result<&'static str, SessionError> {
-    sessions.start(User { id }).await?;
-    Ok("welcome")
-}
-
-async fn me(user: User) -> String {
-    user.id.to_string()
-}
-
-async fn logout(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
-    sessions.end().await?;
-    Ok("bye")
-}
-
-async fn logout_everywhere(sessions: Sessions<User>) -> Result<&'static str, SessionError> {
-    sessions.end_everywhere().await?;
-    Ok("bye everywhere")
-}
+use support::members::{COOKIE, Member, routes};
 
 fn app(store: Arc<dyn SessionStore>, clock: &TestClock) -> Router {
     let config = SessionConfig::new(Keyring::new(Key::generate().unwrap()))
         .clock(clock.clone())
         .shared_store(store)
         .grace_period(GRACE);
-    Router::new()
-        .route("/login/{id}", get(login))
-        .route("/me", get(me))
-        .route("/logout", get(logout))
-        .route("/logout-everywhere", get(logout_everywhere))
-        .layer(SessionLayer::<User>::new(config).unwrap())
+    routes().layer(SessionLayer::<Member>::new(config).unwrap())
 }
 
 async fn visit(app: &Router, path: &str, token: &str) -> Reply {

@@ -11,6 +11,8 @@
     reason = "each test binary uses a different part of the support module"
 )]
 
+pub mod members;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
