@@ -131,14 +131,7 @@ impl Rotation {
         family: FamilyId,
         now: Timestamp,
     ) -> Result<String, crate::data::EncodeError> {
-        let state = TokenState {
-            family,
-            generation: 0,
-            issued_at: now.truncate_to_seconds(),
-            expires_at: now.plus(Duration::from_secs(1800)).truncate_to_seconds(),
-            authenticated_at: now,
-        };
-        codec::encode(&self.decoder.keyring, &self.decoder.rules, data, &state)
+        self.encode(data, family, 0, now)
     }
 
     /// Encodes `data` as a token of generation `generation`, as the layer does on every

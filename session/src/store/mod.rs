@@ -156,17 +156,6 @@ pub enum Verdict {
     Unknown,
 }
 
-impl Verdict {
-    /// The generation the answer's token carries, when the token was accepted.
-    #[must_use]
-    pub fn accepted_generation(self) -> Option<u64> {
-        match self {
-            Self::Current { generation, .. } | Self::Grace { generation } => Some(generation),
-            Self::Replayed | Self::Revoked | Self::Unknown => None,
-        }
-    }
-}
-
 /// A store that could not answer. The request gets no session and a 503.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreError {
